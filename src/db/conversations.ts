@@ -1,0 +1,102 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { ConflictError } from "../errors.ts";
+import type { Database } from "./client.ts";
+import { withDbErrors } from "./errors.ts";
+import { conversations, messages } from "./schema/index.ts";
+
+export type Conversation = typeof conversations.$inferSelect;
+export type StoredMessage = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+
+/** The active conversation of a chat, created on first contact. Safe under concurrent callers. */
+export async function getOrCreateConversation(db: Database, channel: string, chatId: string): Promise<Conversation> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [existing] = await withDbErrors(() =>
+      db
+        .select()
+        .from(conversations)
+        .where(and(eq(conversations.channel, channel), eq(conversations.chatId, chatId), eq(conversations.active, true))),
+    );
+    if (existing) return existing;
+    try {
+      const [created] = await withDbErrors(() => db.insert(conversations).values({ channel, chatId }).returning());
+      if (created) return created;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error; // a concurrent caller created it: read it back
+    }
+  }
+  throw new ConflictError(`could not create a conversation for ${channel}:${chatId}`, undefined);
+}
+
+/** `/new`: closes the chat's active conversation and opens a fresh one. */
+export async function startNewConversation(db: Database, channel: string, chatId: string): Promise<Conversation> {
+  return withDbErrors(() =>
+    db.transaction(async (tx) => {
+      await tx
+        .update(conversations)
+        .set({ active: false })
+        .where(and(eq(conversations.channel, channel), eq(conversations.chatId, chatId), eq(conversations.active, true)));
+      const [created] = await tx.insert(conversations).values({ channel, chatId }).returning();
+      return created as Conversation;
+    }),
+  );
+}
+
+export async function getConversation(db: Database, id: string): Promise<Conversation | undefined> {
+  const [row] = await withDbErrors(() => db.select().from(conversations).where(eq(conversations.id, id)));
+  return row;
+}
+
+/** The conversation the owner used last, on any channel (default target of routines). */
+export async function mostRecentConversation(db: Database): Promise<Conversation | undefined> {
+  const [row] = await withDbErrors(() =>
+    db.select().from(conversations).where(eq(conversations.active, true)).orderBy(desc(conversations.lastMessageAt)).limit(1),
+  );
+  return row;
+}
+
+/**
+ * Stores a message. For inbound messages with a platform id this is the dedupe point: a second
+ * delivery of the same id returns `{ duplicate: true }` and the stored row, and nothing else.
+ */
+export async function recordMessage(
+  db: Database,
+  message: NewMessage,
+): Promise<{ message: StoredMessage; duplicate: boolean }> {
+  const inserted = await withDbErrors(() =>
+    db.insert(messages).values(message).onConflictDoNothing().returning(),
+  );
+  const [row] = inserted;
+  if (row) {
+    await withDbErrors(() =>
+      db.update(conversations).set({ lastMessageAt: sql`now()` }).where(eq(conversations.id, message.conversationId)),
+    );
+    return { message: row, duplicate: false };
+  }
+  const [existing] = await withDbErrors(() =>
+    db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.channel, message.channel),
+          eq(messages.chatId, message.chatId),
+          eq(messages.platformMessageId, message.platformMessageId ?? ""),
+        ),
+      ),
+  );
+  if (!existing) throw new ConflictError("message conflicted but could not be read back", "messages_platform_id");
+  return { message: existing, duplicate: true };
+}
+
+export async function listMessages(db: Database, conversationId: string, limit = 200): Promise<StoredMessage[]> {
+  const rows = await withDbErrors(() =>
+    db
+      .select()
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(desc(messages.sequence))
+      .limit(limit),
+  );
+  return rows.reverse();
+}

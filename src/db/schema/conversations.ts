@@ -1,0 +1,58 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * A conversation is one thread of context with the owner on one chat of one channel. `/new`
+ * closes the active one (active = false) and opens another on the same chat.
+ */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    channel: text("channel").notNull(),
+    chatId: text("chat_id").notNull(),
+    active: boolean("active").notNull().default(true),
+    title: text("title"),
+    /** Summary of compacted older turns, prepended to the history sent to the LLM. */
+    summary: text("summary"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("conversations_one_active_per_chat")
+      .on(table.channel, table.chatId)
+      .where(sql`${table.active}`),
+    index("conversations_last_message").on(table.lastMessageAt),
+  ],
+);
+
+/**
+ * Every message in and out. `platformMessageId` is the id the chat platform gave it; it is
+ * unique per channel and chat, which is what makes inbound handling idempotent (platforms
+ * redeliver).
+ */
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
+    channel: text("channel").notNull(),
+    chatId: text("chat_id").notNull(),
+    platformMessageId: text("platform_message_id"),
+    /** user | assistant | system (notices from the host itself) */
+    role: text("role", { enum: ["user", "assistant", "system"] }).notNull(),
+    content: text("content").notNull(),
+    /** Set once the inbound message has been handed to a turn. */
+    turnId: uuid("turn_id"),
+    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    sequence: integer("sequence").generatedAlwaysAsIdentity(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("messages_platform_id").on(table.channel, table.chatId, table.platformMessageId),
+    index("messages_conversation").on(table.conversationId, table.sequence),
+  ],
+);

@@ -1,0 +1,17 @@
+import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/**
+ * The owner's identity on each channel (one owner per deployment, so one row per channel).
+ * Filled from a configured owner id or by pairing.
+ */
+export const ownerIdentities = pgTable(
+  "owner_identities",
+  {
+    channel: text("channel").primaryKey(),
+    externalUserId: text("external_user_id").notNull(),
+    displayName: text("display_name"),
+    source: text("source", { enum: ["config", "pairing"] }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("owner_identities_channel_user").on(table.channel, table.externalUserId)],
+);

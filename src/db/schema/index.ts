@@ -1,0 +1,4 @@
+export * from "./conversations.ts";
+export * from "./identities.ts";
+export * from "./settings.ts";
+export * from "./turns.ts";
