@@ -51,7 +51,8 @@ export function parseUrl(protocols: string[]): (raw: string) => string {
 export function parseOneOf<T extends string>(values: readonly T[]): (raw: string) => T {
   return (raw) => {
     const value = raw.trim().toLowerCase();
-    if (!(values as readonly string[]).includes(value)) throw new Error(`must be one of ${values.join(", ")}`);
+    if (!(values as readonly string[]).includes(value))
+      throw new Error(`must be one of ${values.join(", ")}`);
     return value as T;
   };
 }

@@ -35,52 +35,202 @@ function parseFallbacks(raw: string): { backend: LlmBackend; model: string }[] {
   return parseList(raw).map((entry) => {
     const colon = entry.indexOf(":");
     if (colon <= 0 || colon === entry.length - 1) {
-      throw new Error('must be a comma list of backend:model, e.g. "anthropic:claude-sonnet-4-5,ollama:llama3.2"');
+      throw new Error(
+        'must be a comma list of backend:model, e.g. "anthropic:claude-sonnet-4-5,ollama:llama3.2"',
+      );
     }
     return { backend: parseBackend(entry.slice(0, colon)), model: entry.slice(colon + 1).trim() };
   });
 }
 
 export const variables: readonly VariableSpec[] = [
-  { name: "IRONCLAW_HOME", doc: "Data folder: config file, embedded database, workspace", parse: parseNonEmpty, envOnly: true },
-  { name: "DATABASE_URL", doc: "postgres:// URL of a PostgreSQL server; unset = embedded PGlite in IRONCLAW_HOME", parse: parseUrl(["postgres", "postgresql"]), secret: true },
-  { name: "DATABASE_CONNECT_TIMEOUT", doc: "How long start-up keeps retrying an unreachable DATABASE_URL", parse: parseDuration, default: "30s" },
-  { name: "LLM_BACKEND", doc: "openai, anthropic, ollama or openai_compatible (default: whichever key is set, else a local Ollama)", parse: parseOneOf(llmBackends) },
+  {
+    name: "IRONCLAW_HOME",
+    doc: "Data folder: config file, embedded database, workspace",
+    parse: parseNonEmpty,
+    envOnly: true,
+  },
+  {
+    name: "DATABASE_URL",
+    doc: "postgres:// URL of a PostgreSQL server; unset = embedded PGlite in IRONCLAW_HOME",
+    parse: parseUrl(["postgres", "postgresql"]),
+    secret: true,
+  },
+  {
+    name: "DATABASE_CONNECT_TIMEOUT",
+    doc: "How long start-up keeps retrying an unreachable DATABASE_URL",
+    parse: parseDuration,
+    default: "30s",
+  },
+  {
+    name: "LLM_BACKEND",
+    doc: "openai, anthropic, ollama or openai_compatible (default: whichever key is set, else a local Ollama)",
+    parse: parseOneOf(llmBackends),
+  },
   { name: "LLM_MODEL", doc: "Model id for the primary backend", parse: parseNonEmpty },
-  { name: "LLM_FALLBACKS", doc: "Comma list of backend:model tried in order when the primary fails", parse: parseFallbacks, default: "" },
+  {
+    name: "LLM_FALLBACKS",
+    doc: "Comma list of backend:model tried in order when the primary fails",
+    parse: parseFallbacks,
+    default: "",
+  },
   { name: "LLM_TIMEOUT", doc: "Timeout of one LLM request", parse: parseDuration, default: "120s" },
-  { name: "OPENAI_API_KEY", doc: "OpenAI (or compatible server) API key", parse: parseNonEmpty, secret: true },
-  { name: "OPENAI_BASE_URL", doc: "Base URL of OpenAI or any OpenAI-compatible server", parse: parseUrl(["http", "https"]) },
+  {
+    name: "OPENAI_API_KEY",
+    doc: "OpenAI (or compatible server) API key",
+    parse: parseNonEmpty,
+    secret: true,
+  },
+  {
+    name: "OPENAI_BASE_URL",
+    doc: "Base URL of OpenAI or any OpenAI-compatible server",
+    parse: parseUrl(["http", "https"]),
+  },
   { name: "ANTHROPIC_API_KEY", doc: "Anthropic API key", parse: parseNonEmpty, secret: true },
   { name: "ANTHROPIC_BASE_URL", doc: "Base URL of the Anthropic API", parse: parseUrl(["http", "https"]) },
-  { name: "OLLAMA_BASE_URL", doc: "Local Ollama server (no key needed)", parse: parseUrl(["http", "https"]), default: "http://127.0.0.1:11434" },
-  { name: "AGENT_MAX_ITERATIONS", doc: "LLM calls one turn may make before it must answer", parse: parseInteger(1, 500), default: "25" },
-  { name: "MAX_MESSAGE_CHARS", doc: "Longest inbound message accepted", parse: parseInteger(1, 1_000_000), default: "32000" },
-  { name: "TELEGRAM_BOT_TOKEN", doc: "Telegram bot token from @BotFather; enables Telegram", parse: parseNonEmpty, secret: true },
-  { name: "TELEGRAM_OWNER_ID", doc: "Numeric Telegram user id of the owner; unset = pairing", parse: parseNumericId },
-  { name: "TELEGRAM_API_ROOT", doc: "Bot API server root (self-hosted, or a test fake)", parse: parseUrl(["http", "https"]), default: "https://api.telegram.org" },
-  { name: "TELEGRAM_MODE", doc: "polling or webhook", parse: parseOneOf(["polling", "webhook"] as const), default: "polling" },
-  { name: "TELEGRAM_WEBHOOK_SECRET", doc: "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)", parse: parseNonEmpty, secret: true },
-  { name: "DISCORD_BOT_TOKEN", doc: "Discord bot token; enables Discord", parse: parseNonEmpty, secret: true },
-  { name: "DISCORD_OWNER_ID", doc: "Numeric Discord user id of the owner; unset = pairing", parse: parseNumericId },
-  { name: "DISCORD_API_URL", doc: "Discord REST base (a test fake); the gateway URL comes from GET /gateway/bot", parse: parseUrl(["http", "https"]) },
-  { name: "SLACK_BOT_TOKEN", doc: "Slack bot token (xoxb-…); enables Slack", parse: parseNonEmpty, secret: true },
-  { name: "SLACK_APP_TOKEN", doc: "Slack app-level token (xapp-…); enables Socket Mode", parse: parseNonEmpty, secret: true },
-  { name: "SLACK_SIGNING_SECRET", doc: "Slack signing secret (HTTP mode)", parse: parseNonEmpty, secret: true },
+  {
+    name: "OLLAMA_BASE_URL",
+    doc: "Local Ollama server (no key needed)",
+    parse: parseUrl(["http", "https"]),
+    default: "http://127.0.0.1:11434",
+  },
+  {
+    name: "AGENT_MAX_ITERATIONS",
+    doc: "LLM calls one turn may make before it must answer",
+    parse: parseInteger(1, 500),
+    default: "25",
+  },
+  {
+    name: "MAX_MESSAGE_CHARS",
+    doc: "Longest inbound message accepted",
+    parse: parseInteger(1, 1_000_000),
+    default: "32000",
+  },
+  {
+    name: "TELEGRAM_BOT_TOKEN",
+    doc: "Telegram bot token from @BotFather; enables Telegram",
+    parse: parseNonEmpty,
+    secret: true,
+  },
+  {
+    name: "TELEGRAM_OWNER_ID",
+    doc: "Numeric Telegram user id of the owner; unset = pairing",
+    parse: parseNumericId,
+  },
+  {
+    name: "TELEGRAM_API_ROOT",
+    doc: "Bot API server root (self-hosted, or a test fake)",
+    parse: parseUrl(["http", "https"]),
+    default: "https://api.telegram.org",
+  },
+  {
+    name: "TELEGRAM_MODE",
+    doc: "polling or webhook",
+    parse: parseOneOf(["polling", "webhook"] as const),
+    default: "polling",
+  },
+  {
+    name: "TELEGRAM_WEBHOOK_SECRET",
+    doc: "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)",
+    parse: parseNonEmpty,
+    secret: true,
+  },
+  {
+    name: "DISCORD_BOT_TOKEN",
+    doc: "Discord bot token; enables Discord",
+    parse: parseNonEmpty,
+    secret: true,
+  },
+  {
+    name: "DISCORD_OWNER_ID",
+    doc: "Numeric Discord user id of the owner; unset = pairing",
+    parse: parseNumericId,
+  },
+  {
+    name: "DISCORD_API_URL",
+    doc: "Discord REST base (a test fake); the gateway URL comes from GET /gateway/bot",
+    parse: parseUrl(["http", "https"]),
+  },
+  {
+    name: "SLACK_BOT_TOKEN",
+    doc: "Slack bot token (xoxb-…); enables Slack",
+    parse: parseNonEmpty,
+    secret: true,
+  },
+  {
+    name: "SLACK_APP_TOKEN",
+    doc: "Slack app-level token (xapp-…); enables Socket Mode",
+    parse: parseNonEmpty,
+    secret: true,
+  },
+  {
+    name: "SLACK_SIGNING_SECRET",
+    doc: "Slack signing secret (HTTP mode)",
+    parse: parseNonEmpty,
+    secret: true,
+  },
   { name: "SLACK_OWNER_ID", doc: "Slack user id of the owner (U…); unset = pairing", parse: parseNonEmpty },
   { name: "SLACK_API_URL", doc: "Slack Web API base (a test fake)", parse: parseUrl(["http", "https"]) },
-  { name: "GATEWAY_HOST", doc: "Address the HTTP API listens on", parse: parseNonEmpty, default: "127.0.0.1" },
-  { name: "GATEWAY_PORT", doc: "Port of the HTTP API (0 = any free port)", parse: parseInteger(0, 65535), default: "3000" },
-  { name: "GATEWAY_AUTH_TOKEN", doc: "Bearer token of the HTTP API; generated and stored on first start when unset", parse: parseNonEmpty, secret: true },
+  {
+    name: "GATEWAY_HOST",
+    doc: "Address the HTTP API listens on",
+    parse: parseNonEmpty,
+    default: "127.0.0.1",
+  },
+  {
+    name: "GATEWAY_PORT",
+    doc: "Port of the HTTP API (0 = any free port)",
+    parse: parseInteger(0, 65535),
+    default: "3000",
+  },
+  {
+    name: "GATEWAY_AUTH_TOKEN",
+    doc: "Bearer token of the HTTP API; generated and stored on first start when unset",
+    parse: parseNonEmpty,
+    secret: true,
+  },
   { name: "HEARTBEAT_ENABLED", doc: "Run the heartbeat routine", parse: parseBoolean, default: "true" },
-  { name: "HEARTBEAT_SCHEDULE", doc: "Cron expression of the heartbeat", parse: parseNonEmpty, default: "*/30 * * * *" },
-  { name: "HEARTBEAT_CHANNEL", doc: "Channel the heartbeat reports to (default: the owner's most recent)", parse: parseNonEmpty },
-  { name: "HEARTBEAT_QUIET_HOURS", doc: 'Local time range with no heartbeat messages, e.g. "22:00-07:00"', parse: parseQuietHours },
+  {
+    name: "HEARTBEAT_SCHEDULE",
+    doc: "Cron expression of the heartbeat",
+    parse: parseNonEmpty,
+    default: "*/30 * * * *",
+  },
+  {
+    name: "HEARTBEAT_CHANNEL",
+    doc: "Channel the heartbeat reports to (default: the owner's most recent)",
+    parse: parseNonEmpty,
+  },
+  {
+    name: "HEARTBEAT_QUIET_HOURS",
+    doc: 'Local time range with no heartbeat messages, e.g. "22:00-07:00"',
+    parse: parseQuietHours,
+  },
   { name: "TZ", doc: "IANA timezone for schedules and quiet hours", parse: parseTimezone, default: "UTC" },
-  { name: "HTTP_ALLOW_HOSTS", doc: "Comma list of private/loopback hosts the HTTP tools may reach", parse: parseList, default: "" },
-  { name: "APPROVAL_TIMEOUT", doc: "How long a pending approval stays valid; expiry = deny", parse: parseDuration, default: "30m" },
-  { name: "LOG_LEVEL", doc: "debug, info, warn or error", parse: parseOneOf(["debug", "info", "warn", "error"] as const), default: "info" },
-  { name: "LOG_FORMAT", doc: "json or pretty", parse: parseOneOf(["json", "pretty"] as const), default: "pretty" },
+  {
+    name: "HTTP_ALLOW_HOSTS",
+    doc: "Comma list of private/loopback hosts the HTTP tools may reach",
+    parse: parseList,
+    default: "",
+  },
+  {
+    name: "APPROVAL_TIMEOUT",
+    doc: "How long a pending approval stays valid; expiry = deny",
+    parse: parseDuration,
+    default: "30m",
+  },
+  {
+    name: "LOG_LEVEL",
+    doc: "debug, info, warn or error",
+    parse: parseOneOf(["debug", "info", "warn", "error"] as const),
+    default: "info",
+  },
+  {
+    name: "LOG_FORMAT",
+    doc: "json or pretty",
+    parse: parseOneOf(["json", "pretty"] as const),
+    default: "pretty",
+  },
 ];
 
 export const variableNames: ReadonlySet<string> = new Set(variables.map((spec) => spec.name));

@@ -59,6 +59,8 @@ export interface Config {
   readonly httpAllowHosts: readonly string[];
   readonly approvalTimeoutMs: number;
   readonly log: { readonly level: "debug" | "info" | "warn" | "error"; readonly format: "json" | "pretty" };
+  /** Every parsed value by variable name (for `doctor`). */
+  readonly values: Readonly<Record<string, unknown>>;
   /** Where each set variable came from (for `doctor`). */
   readonly sources: Readonly<Record<string, ConfigSource>>;
   /** Non-fatal problems, e.g. unknown keys in ironclaw.toml. */
@@ -110,7 +112,9 @@ export function readConfigFile(home: string): ConfigFile {
       } else if (variableNames.has(name) && name !== "IRONCLAW_HOME") {
         result.values[name] = stringifyTomlValue(value);
       } else {
-        result.warnings.push(`${path}: unknown key "${prefix ? `${prefix.toLowerCase()}${key}` : key}" ignored`);
+        result.warnings.push(
+          `${path}: unknown key "${prefix ? `${prefix.toLowerCase()}${key}` : key}" ignored`,
+        );
       }
     }
   };
@@ -150,7 +154,8 @@ export function loadConfig(options: LoadConfigOptions): Config {
     try {
       values.set(spec.name, spec.parse(raw));
     } catch (error) {
-      const where = source === "env" ? "" : source === "file" ? ` (in ${file.path})` : ` (from the ${source})`;
+      const where =
+        source === "env" ? "" : source === "file" ? ` (in ${file.path})` : ` (from the ${source})`;
       const reason = error instanceof Error ? error.message : String(error);
       throw new ConfigError(spec.name, `${reason}${where}`, { cause: error });
     }
@@ -182,7 +187,11 @@ export function loadConfig(options: LoadConfigOptions): Config {
       mode: get("TELEGRAM_MODE"),
       webhookSecret: get("TELEGRAM_WEBHOOK_SECRET"),
     },
-    discord: { botToken: get("DISCORD_BOT_TOKEN"), ownerId: get("DISCORD_OWNER_ID"), apiUrl: get("DISCORD_API_URL") },
+    discord: {
+      botToken: get("DISCORD_BOT_TOKEN"),
+      ownerId: get("DISCORD_OWNER_ID"),
+      apiUrl: get("DISCORD_API_URL"),
+    },
     slack: {
       botToken: get("SLACK_BOT_TOKEN"),
       appToken: get("SLACK_APP_TOKEN"),
@@ -201,6 +210,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     httpAllowHosts: get("HTTP_ALLOW_HOSTS"),
     approvalTimeoutMs: get("APPROVAL_TIMEOUT"),
     log: { level: get("LOG_LEVEL"), format: get("LOG_FORMAT") },
+    values: Object.fromEntries(values),
     sources,
     warnings: file.warnings,
   };
@@ -214,4 +224,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-

@@ -28,7 +28,11 @@ export function rowsOf<Row>(result: unknown): Row[] {
   return Array.isArray(rows) ? (rows as Row[]) : [];
 }
 
-export async function wrapPglite(client: PGlite, location: string, onClose?: () => Promise<void>): Promise<DatabaseHandle> {
+export async function wrapPglite(
+  client: PGlite,
+  location: string,
+  onClose?: () => Promise<void>,
+): Promise<DatabaseHandle> {
   const { drizzle } = await import("drizzle-orm/pglite");
   const db = drizzle({ client, schema }) as unknown as Database;
   return {

@@ -9,17 +9,29 @@ export type StoredMessage = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
 
 /** The active conversation of a chat, created on first contact. Safe under concurrent callers. */
-export async function getOrCreateConversation(db: Database, channel: string, chatId: string): Promise<Conversation> {
+export async function getOrCreateConversation(
+  db: Database,
+  channel: string,
+  chatId: string,
+): Promise<Conversation> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const [existing] = await withDbErrors(() =>
       db
         .select()
         .from(conversations)
-        .where(and(eq(conversations.channel, channel), eq(conversations.chatId, chatId), eq(conversations.active, true))),
+        .where(
+          and(
+            eq(conversations.channel, channel),
+            eq(conversations.chatId, chatId),
+            eq(conversations.active, true),
+          ),
+        ),
     );
     if (existing) return existing;
     try {
-      const [created] = await withDbErrors(() => db.insert(conversations).values({ channel, chatId }).returning());
+      const [created] = await withDbErrors(() =>
+        db.insert(conversations).values({ channel, chatId }).returning(),
+      );
       if (created) return created;
     } catch (error) {
       if (!(error instanceof ConflictError)) throw error; // a concurrent caller created it: read it back
@@ -29,13 +41,23 @@ export async function getOrCreateConversation(db: Database, channel: string, cha
 }
 
 /** `/new`: closes the chat's active conversation and opens a fresh one. */
-export async function startNewConversation(db: Database, channel: string, chatId: string): Promise<Conversation> {
+export async function startNewConversation(
+  db: Database,
+  channel: string,
+  chatId: string,
+): Promise<Conversation> {
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       await tx
         .update(conversations)
         .set({ active: false })
-        .where(and(eq(conversations.channel, channel), eq(conversations.chatId, chatId), eq(conversations.active, true)));
+        .where(
+          and(
+            eq(conversations.channel, channel),
+            eq(conversations.chatId, chatId),
+            eq(conversations.active, true),
+          ),
+        );
       const [created] = await tx.insert(conversations).values({ channel, chatId }).returning();
       return created as Conversation;
     }),
@@ -50,7 +72,12 @@ export async function getConversation(db: Database, id: string): Promise<Convers
 /** The conversation the owner used last, on any channel (default target of routines). */
 export async function mostRecentConversation(db: Database): Promise<Conversation | undefined> {
   const [row] = await withDbErrors(() =>
-    db.select().from(conversations).where(eq(conversations.active, true)).orderBy(desc(conversations.lastMessageAt)).limit(1),
+    db
+      .select()
+      .from(conversations)
+      .where(eq(conversations.active, true))
+      .orderBy(desc(conversations.lastMessageAt))
+      .limit(1),
   );
   return row;
 }
@@ -69,7 +96,10 @@ export async function recordMessage(
   const [row] = inserted;
   if (row) {
     await withDbErrors(() =>
-      db.update(conversations).set({ lastMessageAt: sql`now()` }).where(eq(conversations.id, message.conversationId)),
+      db
+        .update(conversations)
+        .set({ lastMessageAt: sql`now()` })
+        .where(eq(conversations.id, message.conversationId)),
     );
     return { message: row, duplicate: false };
   }
@@ -85,11 +115,16 @@ export async function recordMessage(
         ),
       ),
   );
-  if (!existing) throw new ConflictError("message conflicted but could not be read back", "messages_platform_id");
+  if (!existing)
+    throw new ConflictError("message conflicted but could not be read back", "messages_platform_id");
   return { message: existing, duplicate: true };
 }
 
-export async function listMessages(db: Database, conversationId: string, limit = 200): Promise<StoredMessage[]> {
+export async function listMessages(
+  db: Database,
+  conversationId: string,
+  limit = 200,
+): Promise<StoredMessage[]> {
   const rows = await withDbErrors(() =>
     db
       .select()

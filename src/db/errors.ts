@@ -37,7 +37,17 @@ export function isConnectionError(error: unknown): boolean {
     const code = (current as { code?: unknown }).code;
     if (
       typeof code === "string" &&
-      ["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "ETIMEDOUT", "EAI_AGAIN", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED"].includes(code)
+      [
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "ENOTFOUND",
+        "ETIMEDOUT",
+        "EAI_AGAIN",
+        "CONNECT_TIMEOUT",
+        "CONNECTION_CLOSED",
+        "CONNECTION_ENDED",
+        "CONNECTION_DESTROYED",
+      ].includes(code)
     ) {
       return true;
     }
@@ -58,7 +68,8 @@ export function translateDbError(error: unknown): Error {
   if (isConnectionError(error)) {
     return new AppError("database_unavailable", "the database connection failed", { cause: error });
   }
-  const message = typeof pg?.message === "string" ? pg.message : error instanceof Error ? error.message : String(error);
+  const message =
+    typeof pg?.message === "string" ? pg.message : error instanceof Error ? error.message : String(error);
   return new AppError("database_error", `database error: ${message.split("\n")[0]}`, { cause: error });
 }
 

@@ -6,7 +6,9 @@ import { ownerIdentities } from "./schema/index.ts";
 export type OwnerIdentity = typeof ownerIdentities.$inferSelect;
 
 export async function getOwnerIdentity(db: Database, channel: string): Promise<OwnerIdentity | undefined> {
-  const [row] = await withDbErrors(() => db.select().from(ownerIdentities).where(eq(ownerIdentities.channel, channel)));
+  const [row] = await withDbErrors(() =>
+    db.select().from(ownerIdentities).where(eq(ownerIdentities.channel, channel)),
+  );
   return row;
 }
 
@@ -21,7 +23,11 @@ export async function setOwnerIdentity(
       .values(identity)
       .onConflictDoUpdate({
         target: ownerIdentities.channel,
-        set: { externalUserId: identity.externalUserId, displayName: identity.displayName, source: identity.source },
+        set: {
+          externalUserId: identity.externalUserId,
+          displayName: identity.displayName,
+          source: identity.source,
+        },
       }),
   );
 }

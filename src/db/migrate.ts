@@ -54,7 +54,8 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<{ applied
       }
       return { applied: true };
     } finally {
-      if (handle.backend === "postgres") await handle.query(sql`select pg_advisory_unlock(${migrationLockKey})`);
+      if (handle.backend === "postgres")
+        await handle.query(sql`select pg_advisory_unlock(${migrationLockKey})`);
     }
   });
 }

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
-import { maskUrl } from "../config-parse.ts";
 import type { Config } from "../config.ts";
+import { maskUrl } from "../config-parse.ts";
 import { AppError, StartupError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type DatabaseHandle, wrapPglite, wrapPostgres } from "./client.ts";
@@ -83,7 +83,9 @@ async function openPostgres(
     } catch (error) {
       await handle.close().catch(() => {});
       if (!isConnectionError(error)) {
-        throw new StartupError("database_unavailable", describePostgresFailure(error, location), { cause: error });
+        throw new StartupError("database_unavailable", describePostgresFailure(error, location), {
+          cause: error,
+        });
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
@@ -93,7 +95,11 @@ async function openPostgres(
           { cause: error },
         );
       }
-      log.warn("database not reachable yet, retrying", { host, attempt, retryInMs: Math.min(delay, remaining) });
+      log.warn("database not reachable yet, retrying", {
+        host,
+        attempt,
+        retryInMs: Math.min(delay, remaining),
+      });
       await sleep(Math.min(delay, remaining));
       delay = Math.min(delay * 2, 5000);
     }
@@ -128,9 +134,13 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     client = await PGlite.create(dataDir);
   } catch (error) {
     rmSync(lockFile, { force: true });
-    throw new StartupError("database_unavailable", `cannot open the embedded database at ${dataDir}: ${String(error)}`, {
-      cause: error,
-    });
+    throw new StartupError(
+      "database_unavailable",
+      `cannot open the embedded database at ${dataDir}: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return wrapPglite(client, dataDir, async () => {
     rmSync(lockFile, { force: true });

@@ -15,13 +15,25 @@ forEachBackend("database", ({ database }) => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     expect(tables.map((row) => row.table_name)).toEqual(
-      expect.arrayContaining(["conversations", "messages", "owner_identities", "settings", "turns", "llm_calls", "tool_calls"]),
+      expect.arrayContaining([
+        "conversations",
+        "messages",
+        "owner_identities",
+        "settings",
+        "turns",
+        "llm_calls",
+        "tool_calls",
+      ]),
     );
     expect(await migrateDatabase(handle)).toEqual({ applied: false });
-    const [count] = await handle.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const [count] = await handle.query<{ n: number }>(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(count?.n).toBeGreaterThan(0);
     expect(await migrateDatabase(handle)).toEqual({ applied: false });
-    const [again] = await handle.query<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const [again] = await handle.query<{ n: number }>(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     expect(again?.n).toBe(count?.n as number);
   });
 
@@ -37,7 +49,9 @@ forEachBackend("database", ({ database }) => {
 
   test("other database errors become AppErrors without leaking SQLSTATEs", async () => {
     const handle = await database();
-    const error = await withDbErrors(() => handle.query(sql`select * from no_such_table`)).catch((caught: unknown) => caught);
+    const error = await withDbErrors(() => handle.query(sql`select * from no_such_table`)).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("database_error");
     expect((error as AppError).message).toContain("no_such_table");
@@ -91,7 +105,9 @@ forEachBackend("database", ({ database }) => {
   test("a database written by a newer schema is refused and left untouched", async () => {
     const handle = await database();
     const future = latestKnownMigration() + 86_400_000;
-    await handle.query(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('future', ${future})`);
+    await handle.query(
+      sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('future', ${future})`,
+    );
     await handle.db.insert(settings).values({ key: "MARKER", value: "kept" });
     const error = await migrateDatabase(handle).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);

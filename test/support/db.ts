@@ -6,13 +6,14 @@
  *     each copy is `CREATE DATABASE … TEMPLATE …`.
  * `forEachBackend` runs one suite on every available backend, so the same assertions prove both.
  */
+
+import { afterEach, describe } from "bun:test";
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
-import { afterEach, describe } from "bun:test";
 import { type DatabaseBackend, type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { migrateDatabase, migrationsFolder } from "../../src/db/migrate.ts";
 
@@ -62,9 +63,7 @@ async function ensurePostgresTemplate(): Promise<void> {
   postgresTemplateReady ??= (async () => {
     const admin = await wrapPostgres(testDatabaseUrl as string, "admin", 1);
     try {
-      const rows = await admin.query(
-        sql`select 1 from pg_database where datname = ${postgresTemplateName}`,
-      );
+      const rows = await admin.query(sql`select 1 from pg_database where datname = ${postgresTemplateName}`);
       if (rows.length === 0) {
         const building = `${postgresTemplateName}_${process.pid}`;
         await admin.query(sql.raw(`create database "${building}"`));

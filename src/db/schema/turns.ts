@@ -70,7 +70,9 @@ export const toolCalls = pgTable(
     callId: text("call_id").notNull(),
     tool: text("tool").notNull(),
     arguments: text("arguments").notNull(),
-    status: text("status", { enum: ["running", "succeeded", "failed", "awaiting_approval", "denied"] }).notNull(),
+    status: text("status", {
+      enum: ["running", "succeeded", "failed", "awaiting_approval", "denied"],
+    }).notNull(),
     result: text("result"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

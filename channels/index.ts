@@ -1,0 +1,60 @@
+/**
+ * The registry of built-in channels. A channel is enabled exactly when its credentials are
+ * configured; `describe` says which variable is missing otherwise (shown by `ironclaw doctor`).
+ * `create` returns null when the channel is not available in this build or not enabled.
+ */
+import type { Config } from "../src/config.ts";
+import type { Channel } from "../src/plugin/channel.ts";
+
+export interface ChannelEntry {
+  id: string;
+  /** Why the channel is off, or null when its configuration is complete. */
+  missing(config: Config): string | null;
+  /** The factory; absent while the channel is not built yet. */
+  create?(config: Config): Channel | null;
+}
+
+export const channelEntries: readonly ChannelEntry[] = [
+  {
+    id: "telegram",
+    missing: (config) => (config.telegram.botToken ? null : "TELEGRAM_BOT_TOKEN is not set"),
+  },
+  {
+    id: "discord",
+    missing: (config) => (config.discord.botToken ? null : "DISCORD_BOT_TOKEN is not set"),
+  },
+  {
+    id: "slack",
+    missing: (config) => {
+      if (!config.slack.botToken) return "SLACK_BOT_TOKEN is not set";
+      if (!config.slack.appToken && !config.slack.signingSecret) {
+        return "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) is not set";
+      }
+      return null;
+    },
+  },
+];
+
+export interface ChannelStatus {
+  id: string;
+  enabled: boolean;
+  available: boolean;
+  reason?: string;
+}
+
+export function describeChannels(config: Config): ChannelStatus[] {
+  return channelEntries.map((entry) => {
+    const missing = entry.missing(config);
+    if (missing)
+      return { id: entry.id, enabled: false, available: entry.create !== undefined, reason: missing };
+    if (!entry.create) {
+      return {
+        id: entry.id,
+        enabled: false,
+        available: false,
+        reason: "configured, but not available in this build yet",
+      };
+    }
+    return { id: entry.id, enabled: true, available: true };
+  });
+}

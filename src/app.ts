@@ -1,0 +1,113 @@
+/**
+ * Wires the assistant: config → database (migrate) → settings → LLM → agent → channels →
+ * gateway, and takes it all down again in reverse order. `main.ts` handles the process (signals,
+ * exit codes); this module is what tests start in-process.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { describeChannels } from "../channels/index.ts";
+import {
+  type Config,
+  type ConfigFile,
+  type Environment,
+  loadConfig,
+  readConfigFile,
+  resolveHome,
+} from "./config.ts";
+import type { DatabaseHandle } from "./db/client.ts";
+import { openDatabase } from "./db/open.ts";
+import { putSetting, readSettings } from "./db/settings.ts";
+import { type Gateway, startGateway } from "./gateway/server.ts";
+import { createLogger, type Logger } from "./log.ts";
+
+export interface App {
+  config: Config;
+  database: DatabaseHandle;
+  gateway: Gateway;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Environment;
+  /** Lines for the owner (first-start token, "configure an LLM"); stderr by default. */
+  notify?: (line: string) => void;
+  log?: Logger;
+}
+
+/** Loads config from env + file + settings, with the database opened in between. */
+export async function loadFullConfig(
+  env: Environment,
+  log: Logger | undefined,
+): Promise<{ config: Config; database: DatabaseHandle; file: ConfigFile; log: Logger }> {
+  const file = readConfigFile(resolveHome(env));
+  const bootConfig = loadConfig({ env, file });
+  const bootLog = log ?? createLogger({ level: bootConfig.log.level, format: bootConfig.log.format });
+  mkdirSync(bootConfig.home, { recursive: true });
+  const database = await openDatabase(bootConfig, bootLog);
+  try {
+    const config = loadConfig({ env, file, settings: await readSettings(database.db) });
+    return { config, database, file, log: bootLog };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export async function startApp(options: StartOptions): Promise<App> {
+  const notify = options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const loaded = await loadFullConfig(options.env, options.log);
+  let { config } = loaded;
+  const { database, log } = loaded;
+  for (const warning of config.warnings) log.warn(warning);
+
+  if (!config.gateway.authToken) {
+    const token = randomBytes(24).toString("base64url");
+    await putSetting(database.db, "GATEWAY_AUTH_TOKEN", token);
+    config = loadConfig({ env: options.env, file: loaded.file, settings: await readSettings(database.db) });
+    notify(`Generated an HTTP API token (shown once, stored in the settings table): ${token}`);
+  }
+
+  const channels = describeChannels(config);
+  for (const channel of channels) {
+    log.info(channel.enabled ? "channel enabled" : "channel off", {
+      channel: channel.id,
+      reason: channel.reason,
+    });
+  }
+
+  const gateway = startGateway({
+    host: config.gateway.host,
+    port: config.gateway.port,
+    log: log.child({ component: "gateway" }),
+    readiness: async () => {
+      const checks: Record<string, { ok: boolean; detail?: string }> = {};
+      try {
+        await database.query(sql`select 1`);
+        checks.database = { ok: true, detail: database.backend };
+      } catch (error) {
+        checks.database = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+      }
+      return { ok: Object.values(checks).every((check) => check.ok), checks };
+    },
+  });
+  log.info("ready", { gateway: gateway.url, database: database.backend });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    gateway,
+    log,
+    stop: () => {
+      stopping ??= (async () => {
+        log.info("shutting down");
+        await gateway.stop();
+        await database.close();
+        log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * `ironclaw doctor`: what IronClaw would run with — the effective configuration (secrets masked)
+ * and where each value came from, the database and whether it answers, the LLM, and each
+ * channel with the variable that is missing when it is off.
+ */
+import { describeChannels } from "../../channels/index.ts";
+import { type Config, type Environment, loadConfig, readConfigFile, resolveHome } from "../config.ts";
+import { maskSecret, maskUrl } from "../config-parse.ts";
+import { variables } from "../config-variables.ts";
+import { openDatabase } from "../db/open.ts";
+import { readSettings } from "../db/settings.ts";
+import { describeError } from "../errors.ts";
+import { createLogger } from "../log.ts";
+
+function displayValue(name: string, value: unknown, secret: boolean): string {
+  if (value === undefined) return "(unset)";
+  if (secret && typeof value === "string")
+    return name === "DATABASE_URL" ? maskUrl(value) : maskSecret(value);
+  if (typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+export interface DoctorOptions {
+  env: Environment;
+  print: (line: string) => void;
+  /** Extra lines about the LLM set-up (filled in by the caller that knows the providers). */
+  describeLlm?: (config: Config) => Promise<string[]>;
+}
+
+/** Prints the report; returns false when something needs fixing (database unreachable). */
+export async function runDoctor(options: DoctorOptions): Promise<boolean> {
+  const { env, print } = options;
+  const file = readConfigFile(resolveHome(env));
+  let config = loadConfig({ env, file });
+  let healthy = true;
+
+  print("IronClaw doctor");
+  print("");
+  print("Database");
+  const backend = config.database.url
+    ? `PostgreSQL ${maskUrl(config.database.url)}`
+    : `embedded PGlite in ${config.home}/pgdata`;
+  print(`  backend: ${backend}`);
+  try {
+    const database = await openDatabase(config, createLogger({ level: "error" }));
+    try {
+      config = loadConfig({ env, file, settings: await readSettings(database.db) });
+      print("  status: connected, schema up to date");
+    } finally {
+      await database.close();
+    }
+  } catch (error) {
+    healthy = false;
+    print(`  status: NOT OK — ${describeError(error)}`);
+  }
+
+  print("");
+  print("LLM");
+  for (const line of (await options.describeLlm?.(config)) ?? []) print(`  ${line}`);
+
+  print("");
+  print("Channels");
+  for (const channel of describeChannels(config)) {
+    print(`  ${channel.id}: ${channel.enabled ? "enabled" : `disabled (${channel.reason})`}`);
+  }
+
+  print("");
+  print(
+    `Configuration (${config.configFile}${file.values && Object.keys(file.values).length ? "" : ", not present"})`,
+  );
+  for (const spec of variables) {
+    const value = spec.name === "IRONCLAW_HOME" ? config.home : config.values[spec.name];
+    const source =
+      spec.name === "IRONCLAW_HOME" ? (env.IRONCLAW_HOME ? "env" : "default") : config.sources[spec.name];
+    print(
+      `  ${spec.name.padEnd(26)} ${displayValue(spec.name, value, spec.secret === true)}${source ? `  [${source}]` : ""}`,
+    );
+  }
+  for (const warning of config.warnings) print(`  warning: ${warning}`);
+  return healthy;
+}

@@ -1,0 +1,51 @@
+import { AppError, ConfigError, StartupError } from "../errors.ts";
+import { runDoctor } from "./doctor.ts";
+import { runAssistant } from "./run.ts";
+
+const usage = `Usage: ironclaw [command]
+
+Commands:
+  run       start the assistant (default)
+  doctor    show the effective configuration, database, LLM and channels
+  help      show this help`;
+
+/** Turns errors the owner must fix into one clear line and exit code 2. */
+export function reportFatal(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof StartupError) {
+    process.stderr.write(`ironclaw: ${error.message}\n`);
+    return 2;
+  }
+  if (
+    error instanceof AppError &&
+    (error.code === "database_unavailable" || error.code === "database_schema_too_new")
+  ) {
+    process.stderr.write(`ironclaw: ${error.message}\n`);
+    return 2;
+  }
+  process.stderr.write(
+    `ironclaw: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 1;
+}
+
+export async function runCli(args: string[], env: Record<string, string | undefined>): Promise<number> {
+  const [command = "run", ...rest] = args;
+  try {
+    switch (command) {
+      case "run":
+        return await runAssistant(env);
+      case "doctor":
+        return (await runDoctor({ env, print: (line) => process.stdout.write(`${line}\n`) })) ? 0 : 1;
+      case "help":
+      case "--help":
+      case "-h":
+        process.stdout.write(`${usage}\n`);
+        return 0;
+      default:
+        process.stderr.write(`ironclaw: unknown command "${command}"${rest.length ? "" : ""}\n${usage}\n`);
+        return 2;
+    }
+  } catch (error) {
+    return reportFatal(error);
+  }
+}

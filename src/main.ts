@@ -1,0 +1,9 @@
+#!/usr/bin/env bun
+/**
+ * The `ironclaw` command. Owns the process: argument dispatch, signals, and exit codes
+ * (0 ok, 1 unexpected failure, 2 configuration or start-up problem the owner must fix — printed
+ * as one line, without a stack trace).
+ */
+import { runCli } from "./cli/index.ts";
+
+process.exitCode = await runCli(process.argv.slice(2), process.env);
