@@ -1,0 +1,68 @@
+/**
+ * One deadline per provider call, covering the whole exchange including a streamed body.
+ *
+ * Why not just the SDKs' `timeout` option: it stops counting once response headers arrive, so a
+ * stream that stalls half-way would hang the turn forever. We abort the request ourselves when
+ * the deadline passes, and tell apart our deadline (llm_timeout, transient) from the caller's own
+ * AbortSignal (AppError "cancelled": nobody wants an answer any more, so nothing retries it).
+ *
+ * Both SDKs end a stream *quietly* when it is aborted, so callers of `runWithDeadline` must not
+ * trust a stream that ended without its final event; the check after `run` covers that case too.
+ */
+import { AppError } from "../errors.ts";
+import { LlmError, toLlmError } from "./errors.ts";
+
+export interface DeadlineOptions {
+  provider: string;
+  model: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export function cancelledError(provider: string, cause?: unknown): AppError {
+  return new AppError("cancelled", `The LLM request was cancelled (${provider})`, { cause });
+}
+
+export async function runWithDeadline<T>(
+  options: DeadlineOptions,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const { provider, model, timeoutMs, signal } = options;
+  if (signal?.aborted) throw cancelledError(provider, signal.reason);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error("deadline exceeded"));
+  }, timeoutMs);
+  const forwardAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", forwardAbort, { once: true });
+
+  const failure = (cause: unknown): Error => {
+    if (timedOut) {
+      return new LlmError(
+        "llm_timeout",
+        `The LLM did not answer within ${timeoutMs} ms (${provider}:${model})`,
+        {
+          provider,
+          cause,
+        },
+      );
+    }
+    if (signal?.aborted) return cancelledError(provider, cause);
+    return toLlmError(cause, { provider, model });
+  };
+
+  let result: T;
+  try {
+    result = await run(controller.signal);
+  } catch (error) {
+    throw failure(error);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", forwardAbort);
+  }
+  // An aborted stream ends without throwing: the result would be silently truncated.
+  if (controller.signal.aborted) throw failure(controller.signal.reason);
+  return result;
+}

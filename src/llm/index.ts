@@ -1,0 +1,165 @@
+/**
+ * Wires the LLM layer from configuration. The resulting client is, from the outside in:
+ *
+ *   response cache → failover over [primary, ...LLM_FALLBACKS] → per provider: retry → circuit
+ *   breaker → call log → provider (openai | anthropic | ollama | openai_compatible)
+ *
+ * The primary backend is LLM_BACKEND, else whichever key is set (OPENAI_API_KEY first, then
+ * ANTHROPIC_API_KEY). With neither, `resolveLlmSetup` tries a local Ollama, and returns null when
+ * none answers so start-up can print `llmSetupHint` instead of failing on the first message.
+ */
+import type { Config } from "../config.ts";
+import type { LlmBackend } from "../config-variables.ts";
+import { ConfigError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { createAnthropicProvider } from "./anthropic.ts";
+import { withResponseCache } from "./cache.ts";
+import { withCallLog } from "./call-log.ts";
+import { withCircuitBreaker } from "./circuit-breaker.ts";
+import { createFailoverClient } from "./failover.ts";
+import { createOpenAiProvider } from "./openai.ts";
+import { type RetryOptions, withRetry } from "./retry.ts";
+import type { LlmClient } from "./types.ts";
+
+export { isLlmError, LlmError, type LlmErrorCode } from "./errors.ts";
+export type * from "./types.ts";
+
+export type LlmConfig = Config["llm"];
+
+export interface LlmSetup {
+  client: LlmClient;
+  /** One line for start-up logs and `doctor`, e.g. "openai:gpt-4o-mini (fallbacks: ollama:llama3.2)". */
+  description: string;
+}
+
+export interface LlmDependencies {
+  log: Logger;
+  fetch?: typeof fetch;
+  /** Test seams: pin backoff sleeps and jitter, and the breaker/cache clock. */
+  sleep?: RetryOptions["sleep"];
+  random?: () => number;
+  now?: () => number;
+}
+
+export const defaultModels: Readonly<Record<Exclude<LlmBackend, "openai_compatible">, string>> = {
+  openai: "gpt-4o-mini",
+  anthropic: "claude-sonnet-4-5",
+  ollama: "llama3.2",
+};
+
+export const llmSetupHint =
+  "No LLM is configured. Set OPENAI_API_KEY or ANTHROPIC_API_KEY (optionally LLM_MODEL), " +
+  "or start Ollama (https://ollama.com) and pull a model, e.g. `ollama pull llama3.2`. " +
+  "For another OpenAI-compatible server set LLM_BACKEND=openai_compatible, OPENAI_BASE_URL and LLM_MODEL.";
+
+function pickPrimaryBackend(config: LlmConfig): LlmBackend | undefined {
+  if (config.backend) return config.backend;
+  if (config.openaiApiKey) return "openai";
+  if (config.anthropicApiKey) return "anthropic";
+  return undefined;
+}
+
+function createProvider(
+  backend: LlmBackend,
+  model: string,
+  config: LlmConfig,
+  deps: LlmDependencies,
+): LlmClient {
+  const common = { model, timeoutMs: config.timeoutMs, fetch: deps.fetch };
+  switch (backend) {
+    case "openai":
+      if (!config.openaiApiKey)
+        throw new ConfigError("OPENAI_API_KEY", "must be set to use the openai backend");
+      return createOpenAiProvider({
+        ...common,
+        name: "openai",
+        apiKey: config.openaiApiKey,
+        baseUrl: config.openaiBaseUrl,
+      });
+    case "openai_compatible":
+      if (!config.openaiBaseUrl) {
+        throw new ConfigError("OPENAI_BASE_URL", "must be set to use the openai_compatible backend");
+      }
+      return createOpenAiProvider({
+        ...common,
+        name: "openai_compatible",
+        apiKey: config.openaiApiKey,
+        baseUrl: config.openaiBaseUrl,
+      });
+    case "anthropic":
+      if (!config.anthropicApiKey) {
+        throw new ConfigError("ANTHROPIC_API_KEY", "must be set to use the anthropic backend");
+      }
+      return createAnthropicProvider({
+        ...common,
+        apiKey: config.anthropicApiKey,
+        baseUrl: config.anthropicBaseUrl,
+      });
+    case "ollama":
+      return createOpenAiProvider({
+        ...common,
+        name: "ollama",
+        baseUrl: `${trimSlash(config.ollamaBaseUrl)}/v1`,
+      });
+  }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** Builds the resilient client, or returns null when no backend is chosen and no key is set. */
+export function createLlmClient(config: LlmConfig, deps: LlmDependencies): LlmSetup | null {
+  const primary = pickPrimaryBackend(config);
+  if (!primary) return null;
+  if (primary === "openai_compatible" && !config.model) {
+    throw new ConfigError("LLM_MODEL", "must be set to use the openai_compatible backend");
+  }
+  const primaryModel = config.model ?? defaultModels[primary as keyof typeof defaultModels];
+  const chain = [{ backend: primary, model: primaryModel }, ...config.fallbacks];
+  const clients = chain.map(({ backend, model }) => {
+    const provider = withCallLog(createProvider(backend, model, config, deps), deps.log);
+    // One breaker per backend:model, so a fallback to another model on the same backend is
+    // still possible when only the first model is failing (rate limits are per model).
+    const breaker = withCircuitBreaker(provider, { now: deps.now });
+    return withRetry(breaker, { sleep: deps.sleep, random: deps.random, log: deps.log });
+  });
+  const client = withResponseCache(createFailoverClient(clients, { log: deps.log }), { now: deps.now });
+  const [first, ...rest] = clients.map((entry) => entry.label);
+  const description = rest.length ? `${first} (fallbacks: ${rest.join(", ")})` : `${first}`;
+  return { client, description };
+}
+
+/** True when an Ollama server answers `GET /api/tags` with 200 within `timeoutMs`. */
+export async function detectOllama(
+  baseUrl: string,
+  timeoutMs = 500,
+  fetchImpl: typeof fetch = fetch,
+): Promise<boolean> {
+  try {
+    const response = await fetchImpl(`${trimSlash(baseUrl)}/api/tags`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel();
+    return response.status === 200;
+  } catch {
+    // Refused, unreachable or too slow: all mean "no local Ollama", which is a normal answer here.
+    return false;
+  }
+}
+
+/**
+ * createLlmClient, plus the zero-configuration path: with no key and no LLM_BACKEND, use a local
+ * Ollama if one answers. Returns null when nothing is available (print `llmSetupHint`).
+ */
+export async function resolveLlmSetup(
+  config: LlmConfig,
+  log: Logger,
+  deps: Omit<LlmDependencies, "log"> = {},
+): Promise<LlmSetup | null> {
+  const configured = createLlmClient(config, { ...deps, log });
+  if (configured) return configured;
+  if (!(await detectOllama(config.ollamaBaseUrl, 500, deps.fetch))) return null;
+  log.info("no LLM key set; using the local Ollama", { url: config.ollamaBaseUrl });
+  return createLlmClient({ ...config, backend: "ollama" }, { ...deps, log });
+}
