@@ -25,6 +25,8 @@ export const conversations = pgTable(
     title: text("title"),
     /** Summary of compacted older turns, prepended to the history sent to the LLM. */
     summary: text("summary"),
+    /** The last message sequence covered by `summary`; later messages are sent verbatim. */
+    summaryThrough: integer("summary_through"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -55,8 +57,14 @@ export const messages = pgTable(
     /** user | assistant | system (notices from the host itself) */
     role: text("role", { enum: ["user", "assistant", "system"] }).notNull(),
     content: text("content").notNull(),
-    /** Set once the inbound message has been handed to a turn. */
+    /** The turn that answered this inbound message. */
     turnId: uuid("turn_id"),
+    /**
+     * Set once an inbound message has been dealt with (a turn started, a command answered, a
+     * polite refusal sent). Inbound rows still null at start-up were received but never handled
+     * (a crash in between) and are picked up again: nothing the owner sent is lost.
+     */
+    handledAt: timestamp("handled_at", { withTimezone: true }),
     metadata: jsonb("metadata").$type<Record<string, unknown>>(),
     sequence: integer("sequence").generatedAlwaysAsIdentity(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

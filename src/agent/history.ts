@@ -1,0 +1,75 @@
+/**
+ * The conversation history sent to the LLM: the stored messages up to the one being answered,
+ * after a summary of anything older that was compacted. When the history nears the context
+ * budget, the older part is summarized by the model and the summary is kept on the conversation,
+ * so later turns send the summary instead of the full text.
+ */
+import { type Conversation, listMessages, type StoredMessage } from "../db/conversations.ts";
+import type { Database } from "../db/client.ts";
+import { withDbErrors } from "../db/errors.ts";
+import { conversations } from "../db/schema/index.ts";
+import type { ChatMessage, LlmClient } from "../llm/types.ts";
+import { eq } from "drizzle-orm";
+
+/** Rough token estimate (4 characters a token): good enough to decide when to compact. */
+export function estimateTokens(messages: readonly ChatMessage[]): number {
+  let characters = 0;
+  for (const message of messages) characters += message.content.length + 16;
+  return Math.ceil(characters / 4);
+}
+
+function toChatMessage(message: StoredMessage): ChatMessage | undefined {
+  if (message.direction === "inbound") return { role: "user", content: message.content };
+  if (message.role === "assistant") return { role: "assistant", content: message.content };
+  return undefined; // host notices are for the owner, not the model
+}
+
+export interface HistoryOptions {
+  /** Compact when the history is estimated above this many tokens. */
+  budgetTokens: number;
+  llm?: LlmClient;
+}
+
+export async function buildHistory(
+  db: Database,
+  conversation: Conversation,
+  through: StoredMessage,
+  options: HistoryOptions,
+): Promise<ChatMessage[]> {
+  let summary = conversation.summary;
+  let summaryThrough = conversation.summaryThrough ?? 0;
+  const stored = (await listMessages(db, conversation.id, 400)).filter(
+    (message) => (message.sequence ?? 0) <= (through.sequence ?? 0) && (message.sequence ?? 0) > summaryThrough,
+  );
+  let recent = stored.flatMap((message) => toChatMessage(message) ?? []);
+  const withSummary = () => (summary ? [{ role: "user" as const, content: `Summary of the earlier conversation:\n${summary}` }, ...recent] : recent);
+
+  if (options.llm && estimateTokens(withSummary()) > options.budgetTokens && stored.length > 4) {
+    const keep = Math.max(2, Math.floor(stored.length / 2));
+    const older = stored.slice(0, stored.length - keep);
+    const last = older.at(-1);
+    const transcript = older
+      .flatMap((message) => toChatMessage(message) ?? [])
+      .map((message) => `${message.role}: ${message.content}`)
+      .join("\n");
+    const response = await options.llm.chat({
+      messages: [
+        {
+          role: "system",
+          content: "Summarize this conversation for your own later reference: facts, decisions, open tasks. Be concise.",
+        },
+        { role: "user", content: `${summary ? `Earlier summary:\n${summary}\n\n` : ""}${transcript}` },
+      ],
+      maxTokens: 800,
+    });
+    if (response.text.trim() && last?.sequence) {
+      summary = response.text.trim();
+      summaryThrough = last.sequence;
+      await withDbErrors(() =>
+        db.update(conversations).set({ summary, summaryThrough }).where(eq(conversations.id, conversation.id)),
+      );
+      recent = stored.slice(stored.length - keep).flatMap((message) => toChatMessage(message) ?? []);
+    }
+  }
+  return withSummary();
+}

@@ -1,0 +1,225 @@
+/**
+ * The agent loop: call the LLM, run the tool calls it asks for (several calls from one model
+ * message run in parallel), feed the results back, until it answers without tools or the
+ * iteration limit is reached (then it is asked once more, without tools, for a final answer).
+ *
+ * It is one function with injected dependencies and plain-data state: when a call needs the
+ * owner's approval the loop returns `paused` with everything needed to continue, the caller
+ * persists it, and `runAgentLoop` is called again with the decisions once they are made — also
+ * after a restart. The stored calls are resumed, never regenerated.
+ */
+import { AppError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import type { ChatMessage, LlmClient, ToolCall } from "../llm/types.ts";
+import type { ToolResult } from "../plugin/tool.ts";
+import type { AgentEvent } from "./events.ts";
+import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
+
+/** What the approval policy says about one call. */
+export type GateVerdict = { action: "run" } | { action: "refuse"; reason: string } | { action: "ask" };
+
+export type ApprovalDecisionResult = "approved" | "denied" | "expired";
+
+/** A tool call of the last assistant message, with its result once it has one. */
+export interface PendingCall {
+  call: ToolCall;
+  result?: ToolResult & { status: "succeeded" | "failed" | "denied" };
+  /** Set while the call waits for the owner. */
+  approvalId?: string;
+}
+
+/** Plain JSON: stored in the turn row as it is. */
+export interface LoopState {
+  messages: ChatMessage[];
+  iterations: number;
+  pending?: PendingCall[];
+}
+
+export interface LoopDependencies {
+  llm: LlmClient;
+  runner: ToolRunner;
+  gate: (prepared: PreparedCall) => Promise<GateVerdict>;
+  emit: (event: AgentEvent) => Promise<void>;
+  maxIterations: number;
+  signal: AbortSignal;
+  log: Logger;
+  turnId: string;
+  conversationId: string;
+}
+
+export type LoopOutcome =
+  | { status: "completed"; text: string; state: LoopState }
+  | { status: "paused"; state: LoopState; asks: PreparedCall[] };
+
+const finalAnswerInstruction =
+  "You have used all tool calls available for this turn. Answer the owner now with what you have, without calling tools.";
+
+export async function runAgentLoop(
+  deps: LoopDependencies,
+  initial: LoopState,
+  decisions: Record<string, ApprovalDecisionResult> = {},
+): Promise<LoopOutcome> {
+  const state: LoopState = structuredClone(initial);
+  const ids = { turnId: deps.turnId, conversationId: deps.conversationId };
+
+  if (state.pending) {
+    await settlePending(deps, state.pending, decisions);
+    const waiting = state.pending.filter((pending) => !pending.result);
+    if (waiting.length > 0) {
+      return { status: "paused", state, asks: waiting.map((pending) => deps.runner.prepare(pending.call)) };
+    }
+    pushResults(state, state.pending);
+    state.pending = undefined;
+  }
+
+  for (;;) {
+    throwIfCancelled(deps.signal);
+    const atLimit = state.iterations >= deps.maxIterations;
+    const messages: ChatMessage[] = atLimit
+      ? [...state.messages, { role: "user", content: finalAnswerInstruction }]
+      : state.messages;
+    const response = await callModel(deps, messages, !atLimit);
+    state.iterations++;
+
+    if (response.toolCalls.length === 0 || atLimit) {
+      if (!response.text.trim()) {
+        throw new AppError("llm_invalid_response", "The model returned an empty reply.");
+      }
+      state.messages.push({ role: "assistant", content: response.text });
+      await deps.emit({ type: "turn-end", ...ids, text: response.text });
+      return { status: "completed", text: response.text, state };
+    }
+
+    state.messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
+    const pending = await runCalls(deps, response.toolCalls);
+    const asks = pending.filter((entry) => !entry.result).map((entry) => deps.runner.prepare(entry.call));
+    if (asks.length > 0) {
+      state.pending = pending;
+      return { status: "paused", state, asks };
+    }
+    pushResults(state, pending);
+  }
+}
+
+async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTools: boolean) {
+  const ids = { turnId: deps.turnId, conversationId: deps.conversationId };
+  const tools = withTools ? deps.runner.specs() : [];
+  const started = performance.now();
+  try {
+    const response = await deps.llm.chat({
+      messages,
+      tools: tools.length > 0 ? tools : undefined,
+      signal: deps.signal,
+      onTextDelta: (text) => {
+        void deps.emit({ type: "text-delta", ...ids, text });
+      },
+    });
+    await deps.emit({
+      type: "llm-call",
+      ...ids,
+      provider: response.provider,
+      model: response.model,
+      inputTokens: response.usage.inputTokens,
+      outputTokens: response.usage.outputTokens,
+      latencyMs: Math.round(response.latencyMs),
+      cached: response.cached === true,
+    });
+    return response;
+  } catch (error) {
+    await deps.emit({
+      type: "llm-call",
+      ...ids,
+      provider: deps.llm.label,
+      model: deps.llm.label,
+      inputTokens: 0,
+      outputTokens: 0,
+      latencyMs: Math.round(performance.now() - started),
+      cached: false,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
+/** Runs every call the policy allows, in parallel; calls that need approval stay without result. */
+async function runCalls(deps: LoopDependencies, calls: ToolCall[]): Promise<PendingCall[]> {
+  return Promise.all(
+    calls.map(async (call): Promise<PendingCall> => {
+      await deps.emit({ type: "tool-call", turnId: deps.turnId, conversationId: deps.conversationId, call });
+      const prepared = deps.runner.prepare(call);
+      if (prepared.error) return finish(deps, call, { content: prepared.error, isError: true }, "failed");
+      const verdict = await deps.gate(prepared);
+      if (verdict.action === "refuse") return finish(deps, call, { content: verdict.reason, isError: true }, "denied");
+      if (verdict.action === "ask") return { call };
+      return execute(deps, prepared);
+    }),
+  );
+}
+
+async function execute(deps: LoopDependencies, prepared: PreparedCall): Promise<PendingCall> {
+  const result = await deps.runner.execute(prepared, {
+    signal: deps.signal,
+    log: deps.log.child({ tool: prepared.call.name }),
+    conversationId: deps.conversationId,
+    turnId: deps.turnId,
+  });
+  return finish(deps, prepared.call, result, result.isError ? "failed" : "succeeded");
+}
+
+async function finish(
+  deps: LoopDependencies,
+  call: ToolCall,
+  result: ToolResult,
+  status: "succeeded" | "failed" | "denied",
+): Promise<PendingCall> {
+  await deps.emit({
+    type: "tool-result",
+    turnId: deps.turnId,
+    conversationId: deps.conversationId,
+    callId: call.id,
+    name: call.name,
+    content: result.content,
+    isError: result.isError === true,
+    status,
+  });
+  return { call, result: { ...result, status } };
+}
+
+const decisionNotes: Record<Exclude<ApprovalDecisionResult, "approved">, string> = {
+  denied: "The owner denied this tool call. Do not retry it; continue without it or ask the owner what to do.",
+  expired: "The approval request for this tool call expired without a decision, so it was not run. Tell the owner.",
+};
+
+async function settlePending(
+  deps: LoopDependencies,
+  pending: PendingCall[],
+  decisions: Record<string, ApprovalDecisionResult>,
+): Promise<void> {
+  await Promise.all(
+    pending.map(async (entry, index) => {
+      if (entry.result || !entry.approvalId) return;
+      const decision = decisions[entry.approvalId];
+      if (!decision) return;
+      pending[index] =
+        decision === "approved"
+          ? await execute(deps, deps.runner.prepare(entry.call))
+          : await finish(deps, entry.call, { content: decisionNotes[decision], isError: true }, "denied");
+    }),
+  );
+}
+
+function pushResults(state: LoopState, pending: PendingCall[]): void {
+  for (const entry of pending) {
+    state.messages.push({
+      role: "tool",
+      toolCallId: entry.call.id,
+      name: entry.call.name,
+      content: entry.result?.content ?? "No result.",
+      isError: entry.result?.isError === true,
+    });
+  }
+}
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new AppError("cancelled", "The turn was cancelled.");
+}

@@ -1,0 +1,41 @@
+/**
+ * Persists what a turn does as it happens: every LLM call (model, tokens, latency) and every tool
+ * call with its result. Subscribed to the agent event bus.
+ */
+import type { Database } from "../db/client.ts";
+import { addTurnUsage, recordLlmCall, recordToolCallEnd, recordToolCallStart } from "../db/turns.ts";
+import type { AgentEvent } from "./events.ts";
+
+export function createTurnRecorder(db: Database) {
+  return async function recordTurnEvent(event: AgentEvent): Promise<void> {
+    switch (event.type) {
+      case "llm-call":
+        await recordLlmCall(db, {
+          turnId: event.turnId,
+          provider: event.provider,
+          model: event.model,
+          inputTokens: event.inputTokens,
+          outputTokens: event.outputTokens,
+          latencyMs: event.latencyMs,
+          cached: event.cached ? 1 : 0,
+          error: event.error,
+        });
+        if (!event.error) await addTurnUsage(db, event.turnId, event.inputTokens, event.outputTokens);
+        return;
+      case "tool-call":
+        await recordToolCallStart(db, {
+          turnId: event.turnId,
+          callId: event.call.id,
+          tool: event.call.name,
+          arguments: event.call.arguments,
+          status: "running",
+        });
+        return;
+      case "tool-result":
+        await recordToolCallEnd(db, event.turnId, event.callId, { status: event.status, result: event.content });
+        return;
+      default:
+        return;
+    }
+  };
+}

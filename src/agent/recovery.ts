@@ -1,0 +1,53 @@
+/**
+ * After a crash or kill: turns left `running` are marked interrupted and the owner is told in
+ * that conversation; inbound messages that were stored but never handled are handled now.
+ */
+import type { Responder } from "./responder.ts";
+import { type Conversation, getConversation } from "../db/conversations.ts";
+import type { Database } from "../db/client.ts";
+import { findRunningTurns, findUnhandledInbound, transitionTurn } from "../db/turns.ts";
+import type { StoredMessage } from "../db/conversations.ts";
+import type { Logger } from "../log.ts";
+
+export interface RecoveryOptions {
+  db: Database;
+  log: Logger;
+  responderFor: (conversation: Conversation) => Responder;
+  redispatch: (conversation: Conversation, message: StoredMessage) => Promise<void>;
+}
+
+function excerpt(text: string | null): string {
+  if (!text) return "your last request";
+  const line = text.replace(/\s+/g, " ").trim();
+  return `“${line.length > 80 ? `${line.slice(0, 77)}…` : line}”`;
+}
+
+export async function recoverAfterRestart(options: RecoveryOptions): Promise<{ interrupted: number; redispatched: number }> {
+  const { db, log } = options;
+  let interrupted = 0;
+  for (const { turn, trigger } of await findRunningTurns(db)) {
+    const moved = await transitionTurn(db, turn.id, ["running"], {
+      status: "interrupted",
+      error: "the process stopped while the turn was running",
+      finishedAt: new Date(),
+    });
+    if (!moved) continue;
+    interrupted++;
+    const conversation = await getConversation(db, turn.conversationId);
+    if (!conversation) continue;
+    const text = `I was restarted while working on ${excerpt(trigger)}. Please send it again if you still need it.`;
+    await options
+      .responderFor(conversation)
+      .notice(text)
+      .catch((error: unknown) => log.warn("could not tell the owner about an interrupted turn", { error }));
+  }
+  let redispatched = 0;
+  for (const message of await findUnhandledInbound(db)) {
+    const conversation = await getConversation(db, message.conversationId);
+    if (!conversation) continue;
+    redispatched++;
+    await options.redispatch(conversation, message);
+  }
+  if (interrupted || redispatched) log.info("recovered after restart", { interrupted, redispatched });
+  return { interrupted, redispatched };
+}

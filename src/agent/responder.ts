@@ -1,0 +1,41 @@
+/**
+ * Where a turn's output goes. A chat channel streams into one message and edits it; the HTTP API
+ * collects the text; the heartbeat filters "nothing to report". The agent only talks to this.
+ */
+import type { ApprovalOutcome, ApprovalPrompt, MessageRef } from "../plugin/channel.ts";
+
+export interface Responder {
+  /** A fragment of streamed text (the implementation decides how often to show it). */
+  onDelta(text: string): void;
+  /** The final answer. Returns the platform id of the (last) message that carries it. */
+  finish(text: string): Promise<string | undefined>;
+  /** A message from the host itself: errors, interruptions, command replies. */
+  notice(text: string): Promise<string | undefined>;
+  /** Shows an approval prompt (buttons, or the text fallback). */
+  askApproval?(prompt: ApprovalPrompt): Promise<MessageRef | undefined>;
+  settleApproval?(ref: MessageRef, outcome: ApprovalOutcome, prompt: ApprovalPrompt): Promise<void>;
+}
+
+/** Collects everything in memory (HTTP API, tests). */
+export class CollectingResponder implements Responder {
+  deltas = "";
+  final: string | undefined;
+  notices: string[] = [];
+  prompts: ApprovalPrompt[] = [];
+
+  onDelta(text: string): void {
+    this.deltas += text;
+  }
+  async finish(text: string): Promise<string | undefined> {
+    this.final = text;
+    return undefined;
+  }
+  async notice(text: string): Promise<string | undefined> {
+    this.notices.push(text);
+    return undefined;
+  }
+  async askApproval(prompt: ApprovalPrompt): Promise<MessageRef | undefined> {
+    this.prompts.push(prompt);
+    return undefined;
+  }
+}

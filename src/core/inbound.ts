@@ -1,0 +1,173 @@
+/**
+ * The inbound pipeline, ordered once here:
+ *   owner-only → store once (dedupe) → size check → unsupported content → commands → queue → turn
+ * Strangers are dropped before anything is stored, so their text never reaches the database or
+ * the LLM. Storing is the dedupe point: a redelivered platform message id stops there. A stored
+ * message is marked handled when a turn, command or notice took care of it; start-up re-runs the
+ * pipeline (from the size check on) for stored messages that never were.
+ */
+import type { AgentService } from "../agent/agent-service.ts";
+import type { Responder } from "../agent/responder.ts";
+import { type Conversation, getOrCreateConversation, recordMessage, type StoredMessage } from "../db/conversations.ts";
+import type { Database } from "../db/client.ts";
+import { markMessageHandled } from "../db/turns.ts";
+import type { Logger } from "../log.ts";
+import type { InboundMessage } from "../plugin/channel.ts";
+import type { KeyedQueue } from "./keyed-queue.ts";
+import { compose, type Middleware } from "./middleware.ts";
+
+export interface InboundContext {
+  message: InboundMessage;
+  conversation?: Conversation;
+  stored?: StoredMessage;
+  responder: () => Responder;
+}
+
+/** A chat command: `/name args`. Returns the reply, or undefined to pass the message on. */
+export type CommandHandler = (args: string, context: Required<InboundContext>) => Promise<string | undefined>;
+
+export interface InboundOptions {
+  db: Database;
+  log: Logger;
+  isOwner: (channel: string, senderId: string) => Promise<boolean>;
+  maxMessageChars: number;
+  commands: Readonly<Record<string, CommandHandler>>;
+  queue: KeyedQueue;
+  agent: AgentService;
+  responderFor: (conversation: Conversation) => Responder;
+}
+
+type Step = Middleware<InboundContext>;
+
+function rejectStrangers(options: InboundOptions): Step {
+  return async function ownerOnly(context, next) {
+    const { message } = context;
+    if (!message.isDirect) {
+      options.log.info("ignored a message outside a direct chat", { channel: message.channel, chat: message.chatId });
+      return;
+    }
+    if (!(await options.isOwner(message.channel, message.senderId))) {
+      options.log.warn("ignored a message from someone who is not the owner", {
+        channel: message.channel,
+        sender: message.senderId,
+      });
+      return;
+    }
+    await next();
+  };
+}
+
+function storeOnce(options: InboundOptions): Step {
+  return async function dedupe(context, next) {
+    const { message } = context;
+    const conversation = await getOrCreateConversation(options.db, message.channel, message.chatId);
+    const { message: stored, duplicate } = await recordMessage(options.db, {
+      conversationId: conversation.id,
+      channel: message.channel,
+      chatId: message.chatId,
+      direction: "inbound",
+      role: "user",
+      content: message.text,
+      platformMessageId: message.messageId,
+      metadata: message.kind === "unsupported" ? { unsupported: true } : undefined,
+    });
+    if (duplicate) {
+      options.log.info("ignored a redelivered message", { channel: message.channel, messageId: message.messageId });
+      return;
+    }
+    context.conversation = conversation;
+    context.stored = stored;
+    await next();
+  };
+}
+
+async function replyAndMarkHandled(options: InboundOptions, context: InboundContext, text: string): Promise<void> {
+  const { conversation, stored } = context as Required<InboundContext>;
+  await markMessageHandled(options.db, stored.id);
+  const platformId = await context.responder().notice(text);
+  await recordMessage(options.db, {
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    chatId: conversation.chatId,
+    direction: "outbound",
+    role: "system",
+    content: text,
+    platformMessageId: platformId,
+  });
+}
+
+function checkContent(options: InboundOptions): Step {
+  return async function content(context, next) {
+    const { stored } = context as Required<InboundContext>;
+    if ((stored.metadata as { unsupported?: boolean } | null)?.unsupported) {
+      await replyAndMarkHandled(options, context, "Sorry, I can only read text messages for now (no stickers, voice or files).");
+      return;
+    }
+    const text = stored.content.trim();
+    if (!text) {
+      await replyAndMarkHandled(options, context, "Your message was empty — send me some text.");
+      return;
+    }
+    if (text.length > options.maxMessageChars) {
+      await replyAndMarkHandled(
+        options,
+        context,
+        `Your message is ${text.length} characters long; the limit is ${options.maxMessageChars}. Please send it shorter or in parts.`,
+      );
+      return;
+    }
+    await next();
+  };
+}
+
+function runCommands(options: InboundOptions): Step {
+  return async function commands(context, next) {
+    const match = /^\/([a-z_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec((context.stored as StoredMessage).content.trim());
+    const handler = match ? options.commands[(match[1] as string).toLowerCase()] : undefined;
+    if (!match || !handler) return next();
+    const reply = await handler((match[2] ?? "").trim(), context as Required<InboundContext>);
+    if (reply === undefined) return next();
+    await replyAndMarkHandled(options, context, reply);
+  };
+}
+
+function enqueueTurn(options: InboundOptions): Step {
+  return async function queueTurn(context) {
+    const { conversation, stored } = context as Required<InboundContext>;
+    // Not awaited: the channel's receive loop must not wait for the answer. Order is kept per
+    // conversation by the queue; failures are reported to the owner inside `answer`.
+    void options.queue
+      .run(conversation.id, () => options.agent.answer(conversation, stored, context.responder()))
+      .catch((error: unknown) => options.log.error("turn crashed", { conversation: conversation.id, error }));
+  };
+}
+
+export function createInboundPipeline(options: InboundOptions) {
+  const afterStore = [checkContent(options), runCommands(options), enqueueTurn(options)];
+  const full = compose<InboundContext>([rejectStrangers(options), storeOnce(options), ...afterStore]);
+  const resume = compose<InboundContext>(afterStore);
+  return {
+    /** For channels: resolves once the message is stored (or dropped). */
+    handle: async (message: InboundMessage, responder?: Responder): Promise<void> => {
+      const context: InboundContext = {
+        message,
+        responder: () => responder ?? options.responderFor(context.conversation as Conversation),
+      };
+      await full(context);
+    },
+    /** Re-dispatches a stored message that was never handled (start-up recovery). */
+    redispatch: (conversation: Conversation, stored: StoredMessage) =>
+      resume({
+        message: {
+          channel: conversation.channel,
+          chatId: conversation.chatId,
+          senderId: "owner",
+          text: stored.content,
+          isDirect: true,
+        },
+        conversation,
+        stored,
+        responder: () => options.responderFor(conversation),
+      }),
+  };
+}

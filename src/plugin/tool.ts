@@ -1,0 +1,50 @@
+/**
+ * The tool contract. A tool is a named capability the model may call with JSON arguments that
+ * match `parameters` (a JSON-schema object; the host validates before `execute` runs, so a tool
+ * receives valid input). A failure is a result for the model (`isError: true`), never a crash.
+ *
+ * Example:
+ *   const echo: Tool = {
+ *     name: "echo", description: "Repeat the given text", risk: "read", approval: "never",
+ *     parameters: { type: "object", properties: { text: { type: "string" } }, required: ["text"] },
+ *     async execute(params) { return { content: String(params.text) } },
+ *   };
+ */
+import type { Logger } from "../log.ts";
+
+/** What a tool can do to the world; shown to the owner and used by policy. */
+export type ToolRisk = "read" | "write" | "external" | "exec";
+
+/**
+ * When the owner must approve a call: `never`; `unless-auto-approved` (asks unless the owner
+ * chose "always" for this tool); `always` (asks every time, "always" is not offered).
+ */
+export type ToolApproval = "never" | "unless-auto-approved" | "always";
+
+export interface ToolContext {
+  /** Aborted when the turn is cancelled or the process shuts down. */
+  signal: AbortSignal;
+  log: Logger;
+  conversationId: string;
+  turnId: string;
+}
+
+export interface ToolResult {
+  /** Text for the model (JSON-encode structured results). */
+  content: string;
+  isError?: boolean;
+}
+
+export interface Tool {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: Record<string, unknown>;
+  readonly risk: ToolRisk;
+  readonly approval: ToolApproval;
+  execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
+  /**
+   * One-line, secret-free summary of a call for approval prompts. Defaults to the parameters
+   * with secret-looking values redacted.
+   */
+  summarize?(params: Record<string, unknown>): string;
+}

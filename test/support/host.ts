@@ -1,0 +1,65 @@
+/**
+ * Builds a real host (agent, pipeline, persistence) on a test database, with the real OpenAI
+ * SDK talking to the fake OpenAI server and an in-memory channel at the chat edge.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { createHost, type HostOptions } from "../../src/core/host.ts";
+import type { DatabaseHandle } from "../../src/db/client.ts";
+import { setOwnerIdentity } from "../../src/db/identities.ts";
+import { createLlmClient } from "../../src/llm/index.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { Tool } from "../../src/plugin/tool.ts";
+import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
+import { MemoryChannel } from "../fakes/memory-channel.ts";
+
+export interface HostHarnessOptions {
+  env?: Record<string, string>;
+  tools?: Tool[];
+  channel?: MemoryChannel;
+  overrides?: Partial<HostOptions>;
+}
+
+export async function startHostHarness(database: DatabaseHandle, options: HostHarnessOptions = {}) {
+  const llmServer = startOpenAiFake();
+  const home = mkdtempSync(join(tmpdir(), "ironclaw-host-"));
+  const config = loadConfig({
+    env: {
+      IRONCLAW_HOME: home,
+      OPENAI_API_KEY: "test-key",
+      OPENAI_BASE_URL: `${llmServer.url}/v1`,
+      LLM_MODEL: "gpt-test",
+      LLM_TIMEOUT: "5s",
+      ...options.env,
+    },
+    file: { path: join(home, "ironclaw.toml"), values: {}, warnings: [] },
+  });
+  const setup = createLlmClient(config.llm, { log: silentLogger, sleep: async () => {}, random: () => 0.5 });
+  const channel = options.channel ?? new MemoryChannel();
+  await setOwnerIdentity(database.db, { channel: channel.id, externalUserId: "owner-1", source: "config" });
+  const host = await createHost({
+    config,
+    database,
+    log: silentLogger,
+    llm: setup?.client ?? null,
+    llmDescription: setup?.description ?? "none",
+    noLlmMessage: "No LLM is configured.",
+    tools: options.tools ?? [],
+    channels: [channel],
+    streamIntervalMs: 20,
+    ...options.overrides,
+  });
+  await host.start();
+  return {
+    host,
+    channel,
+    llmServer,
+    config,
+    async close() {
+      await host.stop(1000);
+      await llmServer.close();
+    },
+  };
+}
