@@ -5,6 +5,7 @@ CREATE TABLE "conversations" (
 	"active" boolean DEFAULT true NOT NULL,
 	"title" text,
 	"summary" text,
+	"summary_through" integer,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_message_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -33,6 +34,7 @@ CREATE TABLE "messages" (
 	"role" text NOT NULL,
 	"content" text NOT NULL,
 	"turn_id" uuid,
+	"handled_at" timestamp with time zone,
 	"metadata" jsonb,
 	"sequence" integer GENERATED ALWAYS AS IDENTITY (sequence name "messages_sequence_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
