@@ -5,6 +5,7 @@
  */
 import type { Config } from "../src/config.ts";
 import type { Channel } from "../src/plugin/channel.ts";
+import { createTerminalChannel } from "./terminal/index.ts";
 
 export interface ChannelEntry {
   id: string;
@@ -57,4 +58,16 @@ export function describeChannels(config: Config): ChannelStatus[] {
     }
     return { id: entry.id, enabled: true, available: true };
   });
+}
+
+/**
+ * The channels to start: every enabled platform channel, plus the terminal chat when the process
+ * is interactive and no platform channel is configured.
+ */
+export function createEnabledChannels(config: Config, options: { interactive: boolean }): Channel[] {
+  const channels = channelEntries.flatMap((entry) =>
+    entry.missing(config) ? [] : (entry.create?.(config) ?? []),
+  );
+  if (channels.length === 0 && options.interactive) channels.push(createTerminalChannel());
+  return channels;
 }

@@ -34,7 +34,7 @@ await step("tests", [
   "test",
   "--reporter=junit",
   `--reporter-outfile=${report}`,
-  "--reporter=dots",
+  "--timeout=30000",
   ...testArgs,
 ]);
 

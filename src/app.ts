@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { describeChannels } from "../channels/index.ts";
+import { createEnabledChannels, describeChannels } from "../channels/index.ts";
+import { createBuiltinTools } from "../tools/index.ts";
 import {
   type Config,
   type ConfigFile,
@@ -15,15 +16,18 @@ import {
   readConfigFile,
   resolveHome,
 } from "./config.ts";
+import { createHost, type Host } from "./core/host.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
 import { putSetting, readSettings } from "./db/settings.ts";
 import { type Gateway, startGateway } from "./gateway/server.ts";
+import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
 
 export interface App {
   config: Config;
   database: DatabaseHandle;
+  host: Host;
   gateway: Gateway;
   log: Logger;
   stop(): Promise<void>;
@@ -34,6 +38,8 @@ export interface StartOptions {
   /** Lines for the owner (first-start token, "configure an LLM"); stderr by default. */
   notify?: (line: string) => void;
   log?: Logger;
+  /** Open the terminal chat when no platform channel is configured (default: when stdin is a TTY). */
+  interactive?: boolean;
 }
 
 /** Loads config from env + file + settings, with the database opened in between. */
@@ -69,13 +75,29 @@ export async function startApp(options: StartOptions): Promise<App> {
     notify(`Generated an HTTP API token (shown once, stored in the settings table): ${token}`);
   }
 
-  const channels = describeChannels(config);
-  for (const channel of channels) {
-    log.info(channel.enabled ? "channel enabled" : "channel off", {
-      channel: channel.id,
-      reason: channel.reason,
-    });
+  for (const channel of describeChannels(config)) {
+    if (!channel.enabled) log.info("channel off", { channel: channel.id, reason: channel.reason });
   }
+
+  const llm = await resolveLlmSetup(config.llm, log.child({ component: "llm" }));
+  const noLlmMessage = `${llmSetupHint} Run \`ironclaw doctor\` to see what is configured now.`;
+  if (llm) log.info("LLM ready", { llm: llm.description });
+  else notify(noLlmMessage);
+
+  const channels = createEnabledChannels(config, {
+    interactive: options.interactive ?? Boolean(process.stdin.isTTY),
+  });
+  const host = await createHost({
+    config,
+    database,
+    log,
+    llm: llm?.client ?? null,
+    llmDescription: llm?.description ?? "not configured",
+    noLlmMessage,
+    tools: createBuiltinTools({ allowHosts: config.httpAllowHosts }),
+    channels,
+  });
+  await host.start();
 
   const gateway = startGateway({
     host: config.gateway.host,
@@ -89,6 +111,7 @@ export async function startApp(options: StartOptions): Promise<App> {
       } catch (error) {
         checks.database = { ok: false, detail: error instanceof Error ? error.message : String(error) };
       }
+      for (const [id, health] of Object.entries(host.health())) checks[`channel:${id}`] = health;
       return { ok: Object.values(checks).every((check) => check.ok), checks };
     },
   });
@@ -98,11 +121,13 @@ export async function startApp(options: StartOptions): Promise<App> {
   return {
     config,
     database,
+    host,
     gateway,
     log,
     stop: () => {
       stopping ??= (async () => {
         log.info("shutting down");
+        await host.stop();
         await gateway.stop();
         await database.close();
         log.info("stopped");

@@ -15,7 +15,12 @@ const mainScript = join(import.meta.dir, "..", "..", "src", "main.ts");
 
 async function timeOneStart(env: Record<string, string>): Promise<{ readyMs: number; rssMb: number }> {
   const started = performance.now();
-  const child = Bun.spawn([process.execPath, mainScript, "run"], { env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const child = Bun.spawn([process.execPath, mainScript, "run"], {
+    env,
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   let output = "";
   const decoder = new TextDecoder();
   let url: string | undefined;
@@ -31,7 +36,9 @@ async function timeOneStart(env: Record<string, string>): Promise<{ readyMs: num
     await Bun.sleep(5);
   }
   const readyMs = performance.now() - started;
-  const rssKb = Number((await Bun.file(`/proc/${child.pid}/status`).text()).match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+  const rssKb = Number(
+    (await Bun.file(`/proc/${child.pid}/status`).text()).match(/VmRSS:\s+(\d+)/)?.[1] ?? 0,
+  );
   child.kill("SIGTERM");
   await child.exited;
   return { readyMs, rssMb: rssKb / 1024 };
@@ -40,13 +47,20 @@ async function timeOneStart(env: Record<string, string>): Promise<{ readyMs: num
 function summarize(label: string, samples: { readyMs: number; rssMb: number }[]): void {
   const times = samples.map((sample) => sample.readyMs).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)] ?? 0;
-  const rss = samples.map((sample) => sample.rssMb).sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
+  const rss =
+    samples.map((sample) => sample.rssMb).sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? 0;
   console.log(
     `${label.padEnd(28)} median ${median.toFixed(0)} ms  (min ${times[0]?.toFixed(0)} ms, max ${times.at(-1)?.toFixed(0)} ms, n=${times.length})  RSS at ready ~${rss.toFixed(0)} MB`,
   );
 }
 
-const baseEnv = { PATH: process.env.PATH ?? "", HOME: tmpdir(), GATEWAY_PORT: "0", LOG_LEVEL: "info", TZ: "UTC" };
+const baseEnv = {
+  PATH: process.env.PATH ?? "",
+  HOME: tmpdir(),
+  GATEWAY_PORT: "0",
+  LOG_LEVEL: "info",
+  TZ: "UTC",
+};
 
 const home = mkdtempSync(join(tmpdir(), "ironclaw-bench-"));
 const pgliteEnv = { ...baseEnv, IRONCLAW_HOME: home };
@@ -58,7 +72,11 @@ summarize("PGlite, existing folder", pgliteSamples);
 
 const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (postgresUrl) {
-  const env = { ...baseEnv, IRONCLAW_HOME: mkdtempSync(join(tmpdir(), "ironclaw-bench-")), DATABASE_URL: postgresUrl };
+  const env = {
+    ...baseEnv,
+    IRONCLAW_HOME: mkdtempSync(join(tmpdir(), "ironclaw-bench-")),
+    DATABASE_URL: postgresUrl,
+  };
   await timeOneStart(env); // migrates
   const samples = [];
   for (let run = 0; run < runs; run++) samples.push(await timeOneStart(env));

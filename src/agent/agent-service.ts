@@ -3,13 +3,14 @@
  * persists the outcome and hands the answer to the turn's Responder. One turn per conversation
  * at a time (callers queue through `KeyedQueue`); `/cancel` aborts the running one.
  */
+
+import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation, StoredMessage } from "../db/conversations.ts";
 import { recordMessage } from "../db/conversations.ts";
-import type { DatabaseHandle } from "../db/client.ts";
 import { createTurn, transitionTurn, updateTurn } from "../db/turns.ts";
 import { AppError } from "../errors.ts";
-import type { Logger } from "../log.ts";
 import type { LlmClient } from "../llm/types.ts";
+import type { Logger } from "../log.ts";
 import type { AgentEventBus } from "./events.ts";
 import { buildHistory } from "./history.ts";
 import { type GateVerdict, type LoopOutcome, type LoopState, runAgentLoop } from "./loop.ts";
@@ -60,10 +61,23 @@ export class AgentService {
   /** Answers `trigger` (already stored) in `conversation`. Never throws: failures go to the owner. */
   async answer(conversation: Conversation, trigger: StoredMessage, responder: Responder): Promise<void> {
     const { database, log } = this.options;
-    const turn = await createTurn(database.db, { conversationId: conversation.id, triggerMessageId: trigger.id });
-    const turnLog = log.child({ conversation: conversation.id, turn: turn.id, channel: conversation.channel });
+    const turn = await createTurn(database.db, {
+      conversationId: conversation.id,
+      triggerMessageId: trigger.id,
+    });
+    const turnLog = log.child({
+      conversation: conversation.id,
+      turn: turn.id,
+      channel: conversation.channel,
+    });
     if (!this.options.llm) {
-      await this.#fail(turn.id, conversation, new AppError("llm_not_configured", this.options.noLlmMessage), responder, turnLog);
+      await this.#fail(
+        turn.id,
+        conversation,
+        new AppError("llm_not_configured", this.options.noLlmMessage),
+        responder,
+        turnLog,
+      );
       return;
     }
     let initial: LoopState;
@@ -72,7 +86,10 @@ export class AgentService {
         budgetTokens: this.options.historyBudgetTokens ?? 24_000,
         llm: this.options.llm,
       });
-      initial = { messages: [{ role: "system", content: this.options.systemPrompt() }, ...history], iterations: 0 };
+      initial = {
+        messages: [{ role: "system", content: this.options.systemPrompt() }, ...history],
+        iterations: 0,
+      };
     } catch (error) {
       await this.#fail(turn.id, conversation, error, responder, turnLog);
       return;
@@ -101,7 +118,10 @@ export class AgentService {
     });
     const started = performance.now();
     try {
-      await updateTurn(database.db, turnId, { status: "running", state: state as unknown as Record<string, unknown> });
+      await updateTurn(database.db, turnId, {
+        status: "running",
+        state: state as unknown as Record<string, unknown>,
+      });
       const outcome = await runAgentLoop(
         {
           llm: this.options.llm as LlmClient,
@@ -171,7 +191,13 @@ export class AgentService {
     if (cancelled) turnLog.info("turn cancelled");
     else turnLog.warn("turn failed", { code, error });
     try {
-      await this.options.bus.emit({ type: "turn-error", turnId, conversationId: conversation.id, code, message: text });
+      await this.options.bus.emit({
+        type: "turn-error",
+        turnId,
+        conversationId: conversation.id,
+        code,
+        message: text,
+      });
       await transitionTurn(this.options.database.db, turnId, ["running", "awaiting_approval"], {
         status: cancelled ? "cancelled" : "failed",
         error: error instanceof Error ? error.message : String(error),

@@ -4,12 +4,13 @@
  * budget, the older part is summarized by the model and the summary is kept on the conversation,
  * so later turns send the summary instead of the full text.
  */
-import { type Conversation, listMessages, type StoredMessage } from "../db/conversations.ts";
+
+import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
+import { type Conversation, listMessages, type StoredMessage } from "../db/conversations.ts";
 import { withDbErrors } from "../db/errors.ts";
 import { conversations } from "../db/schema/index.ts";
 import type { ChatMessage, LlmClient } from "../llm/types.ts";
-import { eq } from "drizzle-orm";
 
 /** Rough token estimate (4 characters a token): good enough to decide when to compact. */
 export function estimateTokens(messages: readonly ChatMessage[]): number {
@@ -39,10 +40,14 @@ export async function buildHistory(
   let summary = conversation.summary;
   let summaryThrough = conversation.summaryThrough ?? 0;
   const stored = (await listMessages(db, conversation.id, 400)).filter(
-    (message) => (message.sequence ?? 0) <= (through.sequence ?? 0) && (message.sequence ?? 0) > summaryThrough,
+    (message) =>
+      (message.sequence ?? 0) <= (through.sequence ?? 0) && (message.sequence ?? 0) > summaryThrough,
   );
   let recent = stored.flatMap((message) => toChatMessage(message) ?? []);
-  const withSummary = () => (summary ? [{ role: "user" as const, content: `Summary of the earlier conversation:\n${summary}` }, ...recent] : recent);
+  const withSummary = () =>
+    summary
+      ? [{ role: "user" as const, content: `Summary of the earlier conversation:\n${summary}` }, ...recent]
+      : recent;
 
   if (options.llm && estimateTokens(withSummary()) > options.budgetTokens && stored.length > 4) {
     const keep = Math.max(2, Math.floor(stored.length / 2));
@@ -56,7 +61,8 @@ export async function buildHistory(
       messages: [
         {
           role: "system",
-          content: "Summarize this conversation for your own later reference: facts, decisions, open tasks. Be concise.",
+          content:
+            "Summarize this conversation for your own later reference: facts, decisions, open tasks. Be concise.",
         },
         { role: "user", content: `${summary ? `Earlier summary:\n${summary}\n\n` : ""}${transcript}` },
       ],
@@ -66,7 +72,10 @@ export async function buildHistory(
       summary = response.text.trim();
       summaryThrough = last.sequence;
       await withDbErrors(() =>
-        db.update(conversations).set({ summary, summaryThrough }).where(eq(conversations.id, conversation.id)),
+        db
+          .update(conversations)
+          .set({ summary, summaryThrough })
+          .where(eq(conversations.id, conversation.id)),
       );
       recent = stored.slice(stored.length - keep).flatMap((message) => toChatMessage(message) ?? []);
     }

@@ -9,8 +9,8 @@
  * after a restart. The stored calls are resumed, never regenerated.
  */
 import { AppError } from "../errors.ts";
-import type { Logger } from "../log.ts";
 import type { ChatMessage, LlmClient, ToolCall } from "../llm/types.ts";
+import type { Logger } from "../log.ts";
 import type { ToolResult } from "../plugin/tool.ts";
 import type { AgentEvent } from "./events.ts";
 import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
@@ -149,7 +149,8 @@ async function runCalls(deps: LoopDependencies, calls: ToolCall[]): Promise<Pend
       const prepared = deps.runner.prepare(call);
       if (prepared.error) return finish(deps, call, { content: prepared.error, isError: true }, "failed");
       const verdict = await deps.gate(prepared);
-      if (verdict.action === "refuse") return finish(deps, call, { content: verdict.reason, isError: true }, "denied");
+      if (verdict.action === "refuse")
+        return finish(deps, call, { content: verdict.reason, isError: true }, "denied");
       if (verdict.action === "ask") return { call };
       return execute(deps, prepared);
     }),
@@ -186,8 +187,10 @@ async function finish(
 }
 
 const decisionNotes: Record<Exclude<ApprovalDecisionResult, "approved">, string> = {
-  denied: "The owner denied this tool call. Do not retry it; continue without it or ask the owner what to do.",
-  expired: "The approval request for this tool call expired without a decision, so it was not run. Tell the owner.",
+  denied:
+    "The owner denied this tool call. Do not retry it; continue without it or ask the owner what to do.",
+  expired:
+    "The approval request for this tool call expired without a decision, so it was not run. Tell the owner.",
 };
 
 async function settlePending(

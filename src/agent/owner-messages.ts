@@ -2,7 +2,8 @@
 import { AppError } from "../errors.ts";
 
 export function ownerMessageFor(error: unknown): string {
-  if (!(error instanceof AppError)) return "Something went wrong on my side and I could not answer. The error was logged.";
+  if (!(error instanceof AppError))
+    return "Something went wrong on my side and I could not answer. The error was logged.";
   switch (error.code) {
     case "cancelled":
       return "Stopped.";

@@ -32,7 +32,10 @@ export function createTurnRecorder(db: Database) {
         });
         return;
       case "tool-result":
-        await recordToolCallEnd(db, event.turnId, event.callId, { status: event.status, result: event.content });
+        await recordToolCallEnd(db, event.turnId, event.callId, {
+          status: event.status,
+          result: event.content,
+        });
         return;
       default:
         return;

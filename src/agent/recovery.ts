@@ -2,12 +2,13 @@
  * After a crash or kill: turns left `running` are marked interrupted and the owner is told in
  * that conversation; inbound messages that were stored but never handled are handled now.
  */
-import type { Responder } from "./responder.ts";
-import { type Conversation, getConversation } from "../db/conversations.ts";
+
 import type { Database } from "../db/client.ts";
-import { findRunningTurns, findUnhandledInbound, transitionTurn } from "../db/turns.ts";
 import type { StoredMessage } from "../db/conversations.ts";
+import { type Conversation, getConversation } from "../db/conversations.ts";
+import { findRunningTurns, findUnhandledInbound, transitionTurn } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
+import type { Responder } from "./responder.ts";
 
 export interface RecoveryOptions {
   db: Database;
@@ -22,7 +23,9 @@ function excerpt(text: string | null): string {
   return `“${line.length > 80 ? `${line.slice(0, 77)}…` : line}”`;
 }
 
-export async function recoverAfterRestart(options: RecoveryOptions): Promise<{ interrupted: number; redispatched: number }> {
+export async function recoverAfterRestart(
+  options: RecoveryOptions,
+): Promise<{ interrupted: number; redispatched: number }> {
   const { db, log } = options;
   let interrupted = 0;
   for (const { turn, trigger } of await findRunningTurns(db)) {

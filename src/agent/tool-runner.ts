@@ -4,8 +4,8 @@
  * inside the tool — becomes an error *result* the model can read and react to, never a crash.
  */
 import { Ajv, type ValidateFunction } from "ajv";
-import type { Logger } from "../log.ts";
 import type { ToolCall, ToolSpec } from "../llm/types.ts";
+import type { Logger } from "../log.ts";
 import type { Tool, ToolContext, ToolResult } from "../plugin/tool.ts";
 
 export interface PreparedCall {
@@ -54,7 +54,11 @@ export class ToolRunner {
     try {
       params = call.arguments.trim() === "" ? {} : JSON.parse(call.arguments);
     } catch (error) {
-      return { call, tool, error: `Arguments for ${call.name} are not valid JSON: ${(error as Error).message}` };
+      return {
+        call,
+        tool,
+        error: `Arguments for ${call.name} are not valid JSON: ${(error as Error).message}`,
+      };
     }
     if (params === null || typeof params !== "object" || Array.isArray(params)) {
       return { call, tool, error: `Arguments for ${call.name} must be a JSON object.` };

@@ -1,4 +1,6 @@
 import { AppError, ConfigError, StartupError } from "../errors.ts";
+import { createLlmClient, detectOllama, llmSetupHint } from "../llm/index.ts";
+import { silentLogger } from "../log.ts";
 import { runDoctor } from "./doctor.ts";
 import { runAssistant } from "./run.ts";
 
@@ -35,7 +37,19 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       case "run":
         return await runAssistant(env);
       case "doctor":
-        return (await runDoctor({ env, print: (line) => process.stdout.write(`${line}\n`) })) ? 0 : 1;
+        return (await runDoctor({
+          env,
+          print: (line) => process.stdout.write(`${line}\n`),
+          describeLlm: async (config) => {
+            const setup = createLlmClient(config.llm, { log: silentLogger });
+            if (setup) return [`configured: ${setup.description}`];
+            if (await detectOllama(config.llm.ollamaBaseUrl))
+              return [`a local Ollama answers at ${config.llm.ollamaBaseUrl}`];
+            return ["not configured", llmSetupHint];
+          },
+        }))
+          ? 0
+          : 1;
       case "help":
       case "--help":
       case "-h":

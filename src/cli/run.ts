@@ -1,30 +1,36 @@
 /**
  * `ironclaw run`: starts the assistant and keeps it running until SIGINT/SIGTERM, then shuts down
- * gracefully (stop intake, finish or checkpoint turns, close the database). A second signal exits
- * at once.
+ * gracefully (stop intake, let queued turns finish for a bounded time, close the database). The
+ * handlers are installed before start-up so a signal during start-up also shuts down cleanly. A
+ * second signal exits at once.
  */
-import { startApp } from "../app.ts";
+import { type App, startApp } from "../app.ts";
 
 export async function runAssistant(env: Record<string, string | undefined>): Promise<number> {
-  const app = await startApp({ env });
-  return new Promise<number>((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        app.log.warn("second signal, exiting now", { signal });
-        process.exit(130);
-      }
-      signalled = true;
-      app.log.info("signal received", { signal });
-      app
-        .stop()
-        .then(() => resolve(0))
-        .catch((error: unknown) => {
-          app.log.error("shutdown failed", { error });
-          resolve(1);
-        });
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+  let signalled: NodeJS.Signals | undefined;
+  let wake: () => void = () => {};
+  const stopRequested = new Promise<void>((resolve) => {
+    wake = resolve;
   });
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`ironclaw: second ${signal}, exiting now\n`);
+      process.exit(130);
+    }
+    signalled = signal;
+    wake();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const app: App = await startApp({ env });
+  await stopRequested;
+  app.log.info("signal received", { signal: signalled });
+  try {
+    await app.stop();
+    return 0;
+  } catch (error) {
+    app.log.error("shutdown failed", { error });
+    return 1;
+  }
 }

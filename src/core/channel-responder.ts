@@ -14,7 +14,11 @@ export interface ChannelResponderOptions {
   log: Logger;
 }
 
-export function createChannelResponder(channel: Channel, to: ChatTarget, options: ChannelResponderOptions): Responder {
+export function createChannelResponder(
+  channel: Channel,
+  to: ChatTarget,
+  options: ChannelResponderOptions,
+): Responder {
   const intervalMs = options.intervalMs ?? 1000;
   let streamed = "";
   let shown = "";
@@ -30,7 +34,9 @@ export function createChannelResponder(channel: Channel, to: ChatTarget, options
   void channel.setTyping?.(to).catch(() => {});
 
   const enqueue = (work: () => Promise<void>): Promise<void> => {
-    chain = chain.then(work).catch((error: unknown) => options.log.warn("streaming update failed", { channel: channel.id, error }));
+    chain = chain
+      .then(work)
+      .catch((error: unknown) => options.log.warn("streaming update failed", { channel: channel.id, error }));
     return chain;
   };
 

@@ -3,8 +3,8 @@
  * LLM, and `/cancel` is handled before the conversation queue so it can stop a running turn.
  */
 import type { AgentService } from "../agent/agent-service.ts";
-import { startNewConversation } from "../db/conversations.ts";
 import type { Database } from "../db/client.ts";
+import { startNewConversation } from "../db/conversations.ts";
 import type { CommandHandler } from "./inbound.ts";
 
 export interface CommandDependencies {

@@ -9,13 +9,13 @@ import type { GateVerdict } from "../agent/loop.ts";
 import { createTurnRecorder } from "../agent/recorder.ts";
 import { recoverAfterRestart } from "../agent/recovery.ts";
 import type { Responder } from "../agent/responder.ts";
-import { ToolRunner, type PreparedCall } from "../agent/tool-runner.ts";
+import { type PreparedCall, ToolRunner } from "../agent/tool-runner.ts";
 import { createSystemPromptBuilder, seedWorkspace } from "../agent/workspace.ts";
 import type { Config } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation } from "../db/conversations.ts";
-import type { Logger } from "../log.ts";
 import type { LlmClient } from "../llm/types.ts";
+import type { Logger } from "../log.ts";
 import type { ActionResult, ApprovalAction, Channel, ChannelHealth } from "../plugin/channel.ts";
 import type { Tool } from "../plugin/tool.ts";
 import { createChannelResponder } from "./channel-responder.ts";
@@ -54,7 +54,9 @@ export type Host = Awaited<ReturnType<typeof createHost>>;
 
 export async function createHost(options: HostOptions) {
   const { config, database, log } = options;
-  const bus = new AgentEventBus((error, event) => log.warn("event listener failed", { event: event.type, error }));
+  const bus = new AgentEventBus((error, event) =>
+    log.warn("event listener failed", { event: event.type, error }),
+  );
   bus.subscribe(createTurnRecorder(database.db));
   seedWorkspace(config.workspaceDir);
   const runner = new ToolRunner(options.tools, log.child({ component: "tools" }));
@@ -85,10 +87,14 @@ export async function createHost(options: HostOptions) {
         },
       };
     }
-    return createChannelResponder(channel, { chatId: conversation.chatId }, {
-      intervalMs: options.streamIntervalMs,
-      log: log.child({ channel: channel.id }),
-    });
+    return createChannelResponder(
+      channel,
+      { chatId: conversation.chatId },
+      {
+        intervalMs: options.streamIntervalMs,
+        log: log.child({ channel: channel.id }),
+      },
+    );
   };
 
   const commands = createCommands({
@@ -138,7 +144,9 @@ export async function createHost(options: HostOptions) {
     /** Stops intake, then waits for queued turns to finish (bounded by `graceMs`). */
     async stop(graceMs = 10_000): Promise<void> {
       for (const channel of started.splice(0).reverse()) {
-        await channel.stop().catch((error: unknown) => log.warn("channel stop failed", { channel: channel.id, error }));
+        await channel
+          .stop()
+          .catch((error: unknown) => log.warn("channel stop failed", { channel: channel.id, error }));
       }
       await Promise.race([queue.drain(), Bun.sleep(graceMs)]);
     },

@@ -8,8 +8,13 @@
  */
 import type { AgentService } from "../agent/agent-service.ts";
 import type { Responder } from "../agent/responder.ts";
-import { type Conversation, getOrCreateConversation, recordMessage, type StoredMessage } from "../db/conversations.ts";
 import type { Database } from "../db/client.ts";
+import {
+  type Conversation,
+  getOrCreateConversation,
+  recordMessage,
+  type StoredMessage,
+} from "../db/conversations.ts";
 import { markMessageHandled } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { InboundMessage } from "../plugin/channel.ts";
@@ -43,7 +48,10 @@ function rejectStrangers(options: InboundOptions): Step {
   return async function ownerOnly(context, next) {
     const { message } = context;
     if (!message.isDirect) {
-      options.log.info("ignored a message outside a direct chat", { channel: message.channel, chat: message.chatId });
+      options.log.info("ignored a message outside a direct chat", {
+        channel: message.channel,
+        chat: message.chatId,
+      });
       return;
     }
     if (!(await options.isOwner(message.channel, message.senderId))) {
@@ -72,7 +80,10 @@ function storeOnce(options: InboundOptions): Step {
       metadata: message.kind === "unsupported" ? { unsupported: true } : undefined,
     });
     if (duplicate) {
-      options.log.info("ignored a redelivered message", { channel: message.channel, messageId: message.messageId });
+      options.log.info("ignored a redelivered message", {
+        channel: message.channel,
+        messageId: message.messageId,
+      });
       return;
     }
     context.conversation = conversation;
@@ -81,7 +92,11 @@ function storeOnce(options: InboundOptions): Step {
   };
 }
 
-async function replyAndMarkHandled(options: InboundOptions, context: InboundContext, text: string): Promise<void> {
+async function replyAndMarkHandled(
+  options: InboundOptions,
+  context: InboundContext,
+  text: string,
+): Promise<void> {
   const { conversation, stored } = context as Required<InboundContext>;
   await markMessageHandled(options.db, stored.id);
   const platformId = await context.responder().notice(text);
@@ -100,7 +115,11 @@ function checkContent(options: InboundOptions): Step {
   return async function content(context, next) {
     const { stored } = context as Required<InboundContext>;
     if ((stored.metadata as { unsupported?: boolean } | null)?.unsupported) {
-      await replyAndMarkHandled(options, context, "Sorry, I can only read text messages for now (no stickers, voice or files).");
+      await replyAndMarkHandled(
+        options,
+        context,
+        "Sorry, I can only read text messages for now (no stickers, voice or files).",
+      );
       return;
     }
     const text = stored.content.trim();
@@ -122,7 +141,9 @@ function checkContent(options: InboundOptions): Step {
 
 function runCommands(options: InboundOptions): Step {
   return async function commands(context, next) {
-    const match = /^\/([a-z_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec((context.stored as StoredMessage).content.trim());
+    const match = /^\/([a-z_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/i.exec(
+      (context.stored as StoredMessage).content.trim(),
+    );
     const handler = match ? options.commands[(match[1] as string).toLowerCase()] : undefined;
     if (!match || !handler) return next();
     const reply = await handler((match[2] ?? "").trim(), context as Required<InboundContext>);

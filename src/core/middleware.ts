@@ -5,7 +5,9 @@
 export type Next = () => Promise<void>;
 export type Middleware<Context> = (context: Context, next: Next) => Promise<void>;
 
-export function compose<Context>(middlewares: readonly Middleware<Context>[]): (context: Context) => Promise<void> {
+export function compose<Context>(
+  middlewares: readonly Middleware<Context>[],
+): (context: Context) => Promise<void> {
   return function composed(context: Context): Promise<void> {
     let lastIndex = -1;
     const dispatch = async (index: number): Promise<void> => {

@@ -55,7 +55,12 @@ export async function transitionTurn(
   return rows.length > 0;
 }
 
-export async function addTurnUsage(db: Database, id: string, inputTokens: number, outputTokens: number): Promise<void> {
+export async function addTurnUsage(
+  db: Database,
+  id: string,
+  inputTokens: number,
+  outputTokens: number,
+): Promise<void> {
   await withDbErrors(() =>
     db
       .update(turns)
@@ -72,7 +77,10 @@ export async function recordLlmCall(db: Database, values: typeof llmCalls.$infer
   await withDbErrors(() => db.insert(llmCalls).values(values));
 }
 
-export async function recordToolCallStart(db: Database, values: typeof toolCalls.$inferInsert): Promise<void> {
+export async function recordToolCallStart(
+  db: Database,
+  values: typeof toolCalls.$inferInsert,
+): Promise<void> {
   await withDbErrors(() => db.insert(toolCalls).values(values));
 }
 
@@ -100,7 +108,12 @@ export async function findRunningTurns(
 ): Promise<{ turn: TurnRow; channel: string; chatId: string; trigger: string | null }[]> {
   const rows = await withDbErrors(() =>
     db
-      .select({ turn: turns, channel: conversations.channel, chatId: conversations.chatId, trigger: messages.content })
+      .select({
+        turn: turns,
+        channel: conversations.channel,
+        chatId: conversations.chatId,
+        trigger: messages.content,
+      })
       .from(turns)
       .innerJoin(conversations, eq(conversations.id, turns.conversationId))
       .leftJoin(messages, eq(messages.id, turns.triggerMessageId))
@@ -121,5 +134,7 @@ export async function findUnhandledInbound(db: Database): Promise<(typeof messag
 }
 
 export async function markMessageHandled(db: Database, messageId: string): Promise<void> {
-  await withDbErrors(() => db.update(messages).set({ handledAt: sql`now()` }).where(eq(messages.id, messageId)));
+  await withDbErrors(() =>
+    db.update(messages).set({ handledAt: sql`now()` }).where(eq(messages.id, messageId)),
+  );
 }

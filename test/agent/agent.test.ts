@@ -24,7 +24,10 @@ forEachBackend("agent turns", ({ database }) => {
     const handle = await database();
     const { channel, llmServer, host } = await harnessFor(handle, { tools: [createUpperTool()] });
     llmServer.enqueue(
-      { toolCalls: [{ id: "c1", name: "upper", arguments: '{"text":"abc"}' }], usage: { inputTokens: 11, outputTokens: 3 } },
+      {
+        toolCalls: [{ id: "c1", name: "upper", arguments: '{"text":"abc"}' }],
+        usage: { inputTokens: 11, outputTokens: 3 },
+      },
       { toolCalls: [{ id: "c2", name: "upper", arguments: '{"text":"def"}' }] },
       { text: "Results: ABC and DEF", usage: { inputTokens: 20, outputTokens: 6 } },
     );
@@ -33,14 +36,20 @@ forEachBackend("agent turns", ({ database }) => {
     expect(channel.texts()).toEqual(["Results: ABC and DEF"]);
     expect(llmServer.requests).toHaveLength(3);
     const third = bodyMessages(llmServer.requests[2]?.body ?? {});
-    expect(third.filter((message) => message.role === "tool").map((message) => message.content)).toEqual(["ABC", "DEF"]);
+    expect(third.filter((message) => message.role === "tool").map((message) => message.content)).toEqual([
+      "ABC",
+      "DEF",
+    ]);
     expect(third[0]?.role).toBe("system");
 
     const [turn] = await handle.db.select().from(turns);
     expect(turn?.status).toBe("completed");
     expect(turn?.iterations).toBe(3);
     expect(turn?.inputTokens).toBe(11 + 10 + 20);
-    const calls = await handle.db.select().from(toolCalls).where(eq(toolCalls.turnId, turn?.id as string));
+    const calls = await handle.db
+      .select()
+      .from(toolCalls)
+      .where(eq(toolCalls.turnId, turn?.id as string));
     expect(calls.map((call) => [call.tool, call.status, call.result])).toEqual(
       expect.arrayContaining([
         ["upper", "succeeded", "ABC"],
@@ -77,7 +86,9 @@ forEachBackend("agent turns", ({ database }) => {
     await host.queue.drain();
     expect(channel.texts()).toEqual(["both done"]);
     const second = bodyMessages(llmServer.requests[1]?.body ?? {});
-    expect(second.filter((message) => message.role === "tool").map((message) => message.tool_call_id)).toEqual(["a", "b"]);
+    expect(
+      second.filter((message) => message.role === "tool").map((message) => message.tool_call_id),
+    ).toEqual(["a", "b"]);
   });
 
   test("at the iteration limit the model is asked for a final answer without tools", async () => {
@@ -102,7 +113,11 @@ forEachBackend("agent turns", ({ database }) => {
   test("a second message during a turn waits its turn; none is dropped and order is kept", async () => {
     const gate = createGateTool();
     const { channel, llmServer, host } = await harnessFor(await database(), { tools: [gate.tool] });
-    llmServer.enqueue({ toolCalls: [{ id: "w", name: "wait", arguments: "{}" }] }, { text: "first answer" }, { text: "second answer" });
+    llmServer.enqueue(
+      { toolCalls: [{ id: "w", name: "wait", arguments: "{}" }] },
+      { text: "first answer" },
+      { text: "second answer" },
+    );
     await channel.deliver("first");
     while (gate.state.started < 1) await Bun.sleep(5);
     await channel.deliver("second");
@@ -113,11 +128,9 @@ forEachBackend("agent turns", ({ database }) => {
     await host.queue.drain();
     expect(channel.texts()).toEqual(["first answer", "second answer", "third answer"]);
     const lastRequest = bodyMessages(llmServer.requests[3]?.body ?? {});
-    expect(lastRequest.filter((message) => message.role === "user").map((message) => message.content)).toEqual([
-      "first",
-      "second",
-      "third",
-    ]);
+    expect(
+      lastRequest.filter((message) => message.role === "user").map((message) => message.content),
+    ).toEqual(["first", "second", "third"]);
   });
 
   test("invalid tool arguments and unknown tools become error results the model sees", async () => {
@@ -134,7 +147,9 @@ forEachBackend("agent turns", ({ database }) => {
     );
     await channel.deliver("try tools");
     await host.queue.drain();
-    const results = bodyMessages(llmServer.requests[1]?.body ?? {}).filter((message) => message.role === "tool");
+    const results = bodyMessages(llmServer.requests[1]?.body ?? {}).filter(
+      (message) => message.role === "tool",
+    );
     expect(results[0]?.content).toContain("Invalid arguments for upper");
     expect(results[0]?.content).toContain("must have required property 'text'");
     expect(results[1]?.content).toContain('Unknown tool "format_disk"');
@@ -144,7 +159,12 @@ forEachBackend("agent turns", ({ database }) => {
 
   test("a malformed LLM reply gets a clear message and the next message is served", async () => {
     const { channel, llmServer, host } = await harnessFor(await database());
-    llmServer.enqueue({ fault: "malformed_json" }, { fault: "malformed_json" }, { fault: "malformed_json" }, { fault: "malformed_json" });
+    llmServer.enqueue(
+      { fault: "malformed_json" },
+      { fault: "malformed_json" },
+      { fault: "malformed_json" },
+      { fault: "malformed_json" },
+    );
     await channel.deliver("hello?");
     await host.queue.drain();
     expect(channel.texts()[0]).toContain("The model sent a reply I could not use");
@@ -178,7 +198,9 @@ forEachBackend("agent turns", ({ database }) => {
 
   test("streamed text is shown by editing one message, ending with the full answer", async () => {
     const { channel, llmServer, host } = await harnessFor(await database());
-    const long = "This answer arrives in many small pieces so that the channel sees it grow. ".repeat(4).trim();
+    const long = "This answer arrives in many small pieces so that the channel sees it grow. "
+      .repeat(4)
+      .trim();
     llmServer.enqueue({ text: long });
     await channel.deliver("stream please");
     await host.queue.drain();
@@ -199,13 +221,17 @@ forEachBackend("agent turns", ({ database }) => {
     await host.queue.drain();
     expect(llmServer.requests).toHaveLength(1);
     // Notices answer at once and the turn's answer whenever the LLM replies: order is not fixed.
-    expect(channel.texts().sort()).toEqual([
-      "Your message is 21 characters long; the limit is 20. Please send it shorter or in parts.",
-      "Your message was empty — send me some text.",
-      "Sorry, I can only read text messages for now (no stickers, voice or files).",
-      "once",
-    ].sort());
-    const [count] = await handle.query<{ n: number }>(sql`select count(*)::int as n from messages where content = 'let me in'`);
+    expect(channel.texts().sort()).toEqual(
+      [
+        "Your message is 21 characters long; the limit is 20. Please send it shorter or in parts.",
+        "Your message was empty — send me some text.",
+        "Sorry, I can only read text messages for now (no stickers, voice or files).",
+        "once",
+      ].sort(),
+    );
+    const [count] = await handle.query<{ n: number }>(
+      sql`select count(*)::int as n from messages where content = 'let me in'`,
+    );
     expect(count?.n).toBe(0);
   });
 

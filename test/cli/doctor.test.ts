@@ -17,11 +17,12 @@ test("doctor names the missing variable for each disabled channel and masks secr
     "slack: disabled (SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) is not set)",
   );
   expect(result.stdout).toContain("backend: embedded PGlite");
+  expect(result.stdout).toContain("configured: openai:gpt-4o-mini");
   expect(result.stdout).toContain("status: connected");
   expect(result.stdout).toMatch(/OPENAI_API_KEY +sk-t…\*\*\* +\[env\]/);
   expect(result.stdout).not.toContain("very-secret");
   expect(result.stdout).not.toContain("secret-slack");
-});
+}, 30_000);
 
 test("doctor reports an unreachable database and exits 1", async () => {
   const result = await runCli(

@@ -52,6 +52,8 @@ describe("the assistant process", () => {
     };
     expect(ready.ok).toBe(true);
     expect(ready.checks.database).toEqual({ ok: true, detail: "pglite" });
+    expect(first.output()).toContain("No LLM is configured. Set OPENAI_API_KEY or ANTHROPIC_API_KEY");
+    expect(first.output()).toContain("ironclaw doctor");
     const token = first.output().match(/Generated an HTTP API token[^:]*: (\S+)/)?.[1];
     expect(token).toBeDefined();
     const stopped = await first.stop("SIGTERM");
@@ -68,7 +70,7 @@ describe("the assistant process", () => {
     const doctor = await runCli(["doctor"], env);
     expect(doctor.stdout).toMatch(/GATEWAY_AUTH_TOKEN +\S+ +\[settings\]/);
     expect(doctor.stdout).not.toContain(token as string);
-  });
+  }, 30_000);
 
   test("a second process on the same embedded database is refused with a clear message", async () => {
     const env = childEnv({ IRONCLAW_HOME: temporaryHome() });
@@ -78,5 +80,5 @@ describe("the assistant process", () => {
     expect(second.exitCode).toBe(2);
     expect(second.stderr).toContain(`is in use by another IronClaw (pid ${first.child.pid})`);
     await first.stop();
-  });
+  }, 30_000);
 });

@@ -78,7 +78,10 @@ export class MemoryChannel implements Channel {
   };
 
   /** Delivers a message as the platform would; resolves when the host has stored it. */
-  async deliver(text: string, options: { senderId?: string; chatId?: string; messageId?: string; kind?: "text" | "unsupported" } = {}) {
+  async deliver(
+    text: string,
+    options: { senderId?: string; chatId?: string; messageId?: string; kind?: "text" | "unsupported" } = {},
+  ) {
     if (!this.host) throw new Error("channel not started");
     await this.host.onMessage({
       channel: this.id,
@@ -104,7 +107,10 @@ export class MemoryChannel implements Channel {
   waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out; sent so far: ${JSON.stringify(this.texts())}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out; sent so far: ${JSON.stringify(this.texts())}`)),
+        timeoutMs,
+      );
       this.#waiters.push({
         predicate,
         resolve: () => {

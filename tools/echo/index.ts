@@ -1,0 +1,26 @@
+/**
+ * The `echo` tool: returns its input unchanged. It exists to prove the tool path end to end (the
+ * model calls a tool, the host validates and runs it, the result returns to the model) without
+ * touching the world, which makes it the smallest useful fixture for agent and approval tests.
+ */
+import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
+
+export function createEchoTool(): Tool {
+  return {
+    name: "echo",
+    description: "Return the given text unchanged. Useful for testing that tools work.",
+    parameters: {
+      type: "object",
+      properties: {
+        text: { type: "string", description: "The text to return" },
+      },
+      required: ["text"],
+      additionalProperties: false,
+    },
+    risk: "read",
+    approval: "never",
+    async execute(params): Promise<ToolResult> {
+      return { content: typeof params.text === "string" ? params.text : String(params.text ?? "") };
+    },
+  };
+}

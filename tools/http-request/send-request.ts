@@ -1,0 +1,87 @@
+/**
+ * Sends a request and follows redirects by hand, because fetch's automatic redirects would
+ * connect to the next hop before we could check it: a public URL answering `302 Location:
+ * http://169.254.169.254/` is the classic SSRF bypass. Each hop goes through the same
+ * destination check, the hop count is capped, and credentials are not carried to another origin.
+ */
+import { checkDestination, type DestinationPolicy } from "./destination-check.ts";
+
+export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;
+
+export interface OutgoingRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body?: string;
+}
+
+export interface SendOptions {
+  fetch: FetchFunction;
+  policy: DestinationPolicy;
+  signal: AbortSignal;
+  maxRedirects: number;
+}
+
+export interface SendOutcome {
+  response: Response;
+  /** The URL that produced `response` (after redirects). */
+  url: URL;
+  redirects: number;
+}
+
+/** A request the tool will not make; the message is for the model. */
+export class RequestRefusedError extends Error {}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const credentialHeaders = ["authorization", "cookie", "proxy-authorization"];
+const bodyHeaders = ["content-type", "content-length", "content-encoding", "content-language"];
+
+/** The request for the hop after a redirect, with fetch's rules for method and credentials. */
+function redirectedRequest(previous: OutgoingRequest, status: number, next: URL): OutgoingRequest {
+  const headers = new Headers(previous.headers);
+  let method = previous.method;
+  let body = previous.body;
+  const becomesGet =
+    status === 303 ? method !== "HEAD" : (status === 301 || status === 302) && method === "POST";
+  if (becomesGet) {
+    method = "GET";
+    body = undefined;
+    for (const name of bodyHeaders) headers.delete(name);
+  }
+  if (next.origin !== previous.url.origin) {
+    for (const name of credentialHeaders) headers.delete(name);
+  }
+  return body === undefined ? { method, url: next, headers } : { method, url: next, headers, body };
+}
+
+export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendOutcome> {
+  let current = request;
+  for (let redirects = 0; ; redirects += 1) {
+    const refusal = await checkDestination(current.url, options.policy, options.signal);
+    if (refusal !== null) {
+      throw new RequestRefusedError(redirects === 0 ? refusal : `Redirect ${redirects}: ${refusal}`);
+    }
+    const response = await options.fetch(current.url, {
+      method: current.method,
+      headers: current.headers,
+      ...(current.body === undefined ? {} : { body: current.body }),
+      redirect: "manual",
+      signal: options.signal,
+    });
+    const location = response.headers.get("location");
+    if (!redirectStatuses.has(response.status) || location === null) {
+      return { response, url: current.url, redirects };
+    }
+    await response.body?.cancel().catch(() => {});
+    if (redirects >= options.maxRedirects) {
+      throw new RequestRefusedError(`Too many redirects: stopped after ${options.maxRedirects}.`);
+    }
+    let next: URL;
+    try {
+      next = new URL(location, current.url);
+    } catch (error) {
+      throw new RequestRefusedError(`The server redirected to an invalid URL: ${location}`, { cause: error });
+    }
+    current = redirectedRequest(current, response.status, next);
+  }
+}

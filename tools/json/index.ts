@@ -1,0 +1,54 @@
+/**
+ * The `json` tool: models are unreliable at reading deep values out of large JSON by eye (they
+ * miscount array positions and invent keys), so this parses the document and selects by path.
+ * Errors say what exists at the deepest reachable point, so the model can correct its query.
+ * The path syntax is documented in query-path.ts.
+ */
+import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
+import { parseQuery, QueryError, selectPath } from "./query-path.ts";
+
+function failure(message: string): ToolResult {
+  return { content: message, isError: true };
+}
+
+export function createJsonTool(): Tool {
+  return {
+    name: "json",
+    description:
+      "Parse a JSON document and return the value at a path, JSON-encoded. Path syntax: " +
+      "`a.b.c` for keys, `items[0].name` for array elements (`items[-1]` is the last), " +
+      '`["key.with.dots"]` for unusual keys, optional leading `$`; omit the query for the whole document.',
+    parameters: {
+      type: "object",
+      properties: {
+        document: { type: "string", description: "The JSON text to parse" },
+        query: {
+          type: "string",
+          description: "Path to select, e.g. items[0].name or a.b.c; empty or omitted = whole document",
+        },
+      },
+      required: ["document"],
+      additionalProperties: false,
+    },
+    risk: "read",
+    approval: "never",
+    async execute(params): Promise<ToolResult> {
+      const text = typeof params.document === "string" ? params.document : "";
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return failure(`The document is not valid JSON: ${reason}`);
+      }
+      const query = typeof params.query === "string" ? params.query : "";
+      try {
+        const value = selectPath(document, parseQuery(query));
+        return { content: JSON.stringify(value) };
+      } catch (error) {
+        if (error instanceof QueryError) return failure(`Query "${query}" failed: ${error.message}`);
+        throw error;
+      }
+    },
+  };
+}
