@@ -3,20 +3,23 @@
  * the inbound pipeline and the channels. `app.ts` builds it after the database and config are
  * ready; tests build it directly with fakes at the network edge.
  */
-import { AgentService, type PausedTurn } from "../agent/agent-service.ts";
+import { AgentService } from "../agent/agent-service.ts";
 import { AgentEventBus } from "../agent/events.ts";
-import type { GateVerdict } from "../agent/loop.ts";
 import { createTurnRecorder } from "../agent/recorder.ts";
 import { recoverAfterRestart } from "../agent/recovery.ts";
 import type { Responder } from "../agent/responder.ts";
-import { type PreparedCall, ToolRunner } from "../agent/tool-runner.ts";
+import { ToolRunner } from "../agent/tool-runner.ts";
 import { createSystemPromptBuilder, seedWorkspace } from "../agent/workspace.ts";
+import { loadFingerprintKey } from "../approvals/fingerprint.ts";
+import { createApprovalGate } from "../approvals/policy.ts";
+import { outcomeWords } from "../approvals/prompts.ts";
+import { ApprovalService } from "../approvals/service.ts";
 import type { Config } from "../config.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation } from "../db/conversations.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
-import type { ActionResult, ApprovalAction, Channel, ChannelHealth } from "../plugin/channel.ts";
+import type { ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
 import type { Tool } from "../plugin/tool.ts";
 import { createChannelResponder } from "./channel-responder.ts";
 import { createCommands } from "./commands.ts";
@@ -33,21 +36,10 @@ export interface HostOptions {
   noLlmMessage: string;
   tools: readonly Tool[];
   channels: readonly Channel[];
-  /** Approval policy; without one, calls that need approval are refused. */
-  gate?: (prepared: PreparedCall) => Promise<GateVerdict>;
-  onPaused?: (paused: PausedTurn) => Promise<void>;
-  onAction?: (action: ApprovalAction) => Promise<ActionResult>;
-  extraCommands?: Readonly<Record<string, CommandHandler>>;
+  /** Clock for approval expiry (tests). */
+  now?: () => Date;
   /** Streaming edit interval for chat replies. */
   streamIntervalMs?: number;
-}
-
-function refuseUnapproved(prepared: PreparedCall): Promise<GateVerdict> {
-  if (!prepared.tool || prepared.tool.approval === "never") return Promise.resolve({ action: "run" });
-  return Promise.resolve({
-    action: "refuse",
-    reason: `The tool ${prepared.tool.name} needs the owner's approval, and approvals are not available here, so it was not run.`,
-  });
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>;
@@ -60,20 +52,22 @@ export async function createHost(options: HostOptions) {
   bus.subscribe(createTurnRecorder(database.db));
   seedWorkspace(config.workspaceDir);
   const runner = new ToolRunner(options.tools, log.child({ component: "tools" }));
+  const queue = new KeyedQueue();
+  const channels = new Map(options.channels.map((channel) => [channel.id, channel]));
+  const isOwner = createOwnerCheck(config, database.db);
+  let approvals: ApprovalService | undefined;
   const agent = new AgentService({
     database,
     llm: options.llm,
     noLlmMessage: options.noLlmMessage,
     runner,
-    gate: options.gate ?? refuseUnapproved,
-    onPaused: options.onPaused,
+    gate: createApprovalGate(database.db),
+    onPaused: (paused) => (approvals as ApprovalService).onPaused(paused),
     bus,
     systemPrompt: createSystemPromptBuilder(config.workspaceDir),
     maxIterations: config.agent.maxIterations,
     log: log.child({ component: "agent" }),
   });
-  const queue = new KeyedQueue();
-  const channels = new Map(options.channels.map((channel) => [channel.id, channel]));
 
   const responderFor = (conversation: Conversation): Responder => {
     const channel = channels.get(conversation.channel);
@@ -97,16 +91,45 @@ export async function createHost(options: HostOptions) {
     );
   };
 
+  approvals = new ApprovalService({
+    database,
+    log: log.child({ component: "approvals" }),
+    key: await loadFingerprintKey(database.db),
+    timeoutMs: config.approvalTimeoutMs,
+    agent,
+    runner,
+    queue,
+    bus,
+    isOwner,
+    responderFor,
+    channelFor: (id) => channels.get(id),
+    now: options.now,
+  });
+  const approvalService = approvals;
+  const decideCommand =
+    (decision: ApprovalDecision): CommandHandler =>
+    async (args, context) => {
+      if (!args) return `Usage: /${decision === "approve" ? "approve" : decision} <id>`;
+      const result = await approvalService.decide(args.split(/\s+/)[0] as string, decision, {
+        channel: context.message.channel,
+        userId: context.message.senderId,
+      });
+      return result.ok ? `${outcomeWords[result.outcome]}: ${result.approval.tool}.` : result.message;
+    };
   const commands = createCommands({
     db: database.db,
     agent,
     llmDescription: () => options.llmDescription,
-    extra: options.extraCommands,
+    extra: {
+      approve: decideCommand("approve"),
+      always: decideCommand("always"),
+      deny: decideCommand("deny"),
+    },
   });
   const pipeline = createInboundPipeline({
     db: database.db,
     log: log.child({ component: "inbound" }),
-    isOwner: createOwnerCheck(config, database.db),
+    isOwner,
     maxMessageChars: config.agent.maxMessageChars,
     commands,
     queue,
@@ -117,6 +140,7 @@ export async function createHost(options: HostOptions) {
   const started: Channel[] = [];
   return {
     agent,
+    approvals: approvalService,
     bus,
     queue,
     pipeline,
@@ -129,20 +153,29 @@ export async function createHost(options: HostOptions) {
         await channel.start({
           log: log.child({ channel: channel.id }),
           onMessage: (message) => pipeline.handle(message),
-          onAction: (action) =>
-            options.onAction?.(action) ??
-            Promise.resolve({ ok: false, notice: "Approvals are not available." }),
+          onAction: async (action) => {
+            const result = await approvalService.decide(action.approvalId, action.decision, {
+              channel: action.channel,
+              userId: action.senderId,
+            });
+            return result.ok
+              ? { ok: true, notice: `${outcomeWords[result.outcome]}: ${result.approval.tool}` }
+              : { ok: false, notice: result.message };
+          },
         });
         started.push(channel);
         log.info("channel started", { channel: channel.id });
       }
       await recoverAfterRestart({ db: database.db, log, responderFor, redispatch: pipeline.redispatch });
+      await approvalService.recover();
+      approvalService.startSweeper();
     },
     health(): Record<string, ChannelHealth> {
       return Object.fromEntries(started.map((channel) => [channel.id, channel.health?.() ?? { ok: true }]));
     },
     /** Stops intake, then waits for queued turns to finish (bounded by `graceMs`). */
     async stop(graceMs = 10_000): Promise<void> {
+      approvalService.stopSweeper();
       for (const channel of started.splice(0).reverse()) {
         await channel
           .stop()

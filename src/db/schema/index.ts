@@ -1,3 +1,4 @@
+export * from "./approvals.ts";
 export * from "./conversations.ts";
 export * from "./identities.ts";
 export * from "./settings.ts";
