@@ -76,6 +76,11 @@ export interface ApprovalServiceOptions {
 }
 
 const outcomeOf = { approve: "approved", always: "always", deny: "denied" } as const;
+const outcomeByStatus: Partial<Record<ApprovalStatus, ApprovalOutcome>> = {
+  approved: "approved",
+  denied: "denied",
+  expired: "expired",
+};
 
 function newApprovalId(): string {
   // 10 lowercase base32 characters: short enough to type after /approve, 50 bits of randomness.
@@ -147,7 +152,17 @@ export class ApprovalService {
       }
       const ref = responder.askApproval ? await responder.askApproval(prompt) : undefined;
       if (!responder.askApproval) await responder.notice(fallbackPromptText(prompt));
-      if (ref) await setPromptMessage(this.#db, row.id, ref.messageId);
+      if (ref) {
+        await setPromptMessage(this.#db, row.id, ref.messageId);
+        // A very fast press can be decided before the prompt's id was stored: settle it now.
+        const current = await getApproval(this.#db, row.id);
+        if (current && current.status !== "pending") {
+          await this.#settlePrompt(
+            current,
+            current.decision === "always" ? "always" : (outcomeByStatus[current.status] ?? "denied"),
+          );
+        }
+      }
       this.options.log.info("approval requested", { approval: row.id, tool: row.tool, turn: turnId });
     }
   };
@@ -320,8 +335,9 @@ export class ApprovalService {
     );
   }
 
-  async #settlePrompt(row: ApprovalRow, outcome: ApprovalOutcome): Promise<void> {
-    const channel = this.options.channelFor(row.channel);
+  async #settlePrompt(decided: ApprovalRow, outcome: ApprovalOutcome): Promise<void> {
+    const channel = this.options.channelFor(decided.channel);
+    const row = decided.promptMessageId ? decided : ((await getApproval(this.#db, decided.id)) ?? decided);
     try {
       if (row.promptMessageId && channel?.settleApproval) {
         await channel.settleApproval(

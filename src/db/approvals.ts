@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte } from "drizzle-orm";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
 import { type ApprovalStatus, approvals } from "./schema/index.ts";
@@ -55,7 +55,7 @@ export async function decideApproval(
     db
       .update(approvals)
       .set({ ...values, decidedAt: now })
-      .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), sql`${approvals.expiresAt} > ${now}`))
+      .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), gt(approvals.expiresAt, now)))
       .returning(),
   );
   return row;
