@@ -20,6 +20,7 @@ import { createHost, type Host } from "./core/host.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
 import { putSetting, readSettings } from "./db/settings.ts";
+import { createApiRoutes } from "./gateway/api.ts";
 import { type Gateway, startGateway } from "./gateway/server.ts";
 import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -103,6 +104,26 @@ export async function startApp(options: StartOptions): Promise<App> {
     host: config.gateway.host,
     port: config.gateway.port,
     log: log.child({ component: "gateway" }),
+    routes: createApiRoutes({
+      token: config.gateway.authToken as string,
+      approvals: host.approvals,
+      chat: {
+        send: (input, responder) =>
+          host.pipeline.handle(
+            {
+              channel: "api",
+              chatId: input.threadId,
+              senderId: "api",
+              messageId: input.messageId,
+              text: input.text,
+              isDirect: true,
+            },
+            responder,
+          ),
+      },
+      events: host.bus,
+      log: log.child({ component: "api" }),
+    }),
     readiness: async () => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {

@@ -1,6 +1,7 @@
 import { AppError, ConfigError, StartupError } from "../errors.ts";
 import { createLlmClient, detectOllama, llmSetupHint } from "../llm/index.ts";
 import { silentLogger } from "../log.ts";
+import { runApprovalsCommand } from "./approvals.ts";
 import { runDoctor } from "./doctor.ts";
 import { runAssistant } from "./run.ts";
 
@@ -9,6 +10,7 @@ const usage = `Usage: ironclaw [command]
 Commands:
   run       start the assistant (default)
   doctor    show the effective configuration, database, LLM and channels
+  approvals list [--status S]   the approval audit trail (who decided what, when, where)
   help      show this help`;
 
 /** Turns errors the owner must fix into one clear line and exit code 2. */
@@ -50,6 +52,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
         }))
           ? 0
           : 1;
+      case "approvals":
+        return await runApprovalsCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
       case "help":
       case "--help":
       case "-h":

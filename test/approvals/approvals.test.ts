@@ -33,10 +33,15 @@ function deployTool(runs: string[], approval: Tool["approval"] = "unless-auto-ap
 }
 
 const callDeploy = (target: string, id = "d1") => ({
-  toolCalls: [{ id, name: "deploy", arguments: JSON.stringify({ target, token: "sk-live-abcdefghijklmnop" }) }],
+  toolCalls: [
+    { id, name: "deploy", arguments: JSON.stringify({ target, token: "sk-live-abcdefghijklmnop" }) },
+  ],
 });
 
-async function pausedHarness(database: () => Promise<import("../../src/db/client.ts").DatabaseHandle>, options: { approval?: Tool["approval"]; channel?: MemoryChannel } = {}) {
+async function pausedHarness(
+  database: () => Promise<import("../../src/db/client.ts").DatabaseHandle>,
+  options: { approval?: Tool["approval"]; channel?: MemoryChannel } = {},
+) {
   const runs: string[] = [];
   let now = new Date("2026-01-01T10:00:00Z");
   const handle = await database();
@@ -48,9 +53,19 @@ async function pausedHarness(database: () => Promise<import("../../src/db/client
   open.push(harness);
   harness.llmServer.enqueue(callDeploy("prod"));
   await harness.channel.deliver("deploy prod");
-  await harness.channel.waitFor(() => harness.channel.sent.some((message) => message.prompt || message.text.startsWith("Approval needed")));
+  await harness.channel.waitFor(() =>
+    harness.channel.sent.some((message) => message.prompt || message.text.startsWith("Approval needed")),
+  );
   const [row] = await handle.db.select().from(approvals);
-  return { ...harness, handle, runs, approvalId: row?.id as string, advance: (ms: number) => { now = new Date(now.getTime() + ms); } };
+  return {
+    ...harness,
+    handle,
+    runs,
+    approvalId: row?.id as string,
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
+  };
 }
 
 forEachBackend("approvals", ({ database }) => {
@@ -70,10 +85,17 @@ forEachBackend("approvals", ({ database }) => {
     await h.channel.waitFor(() => h.channel.texts().includes("Deployed prod."));
     expect(h.runs).toEqual(["prod"]);
     expect(h.channel.sent[0]?.outcome).toBe("approved");
-    const tools = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).filter((m) => m.role === "tool");
+    const tools = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).filter(
+      (m) => m.role === "tool",
+    );
     expect(tools.map((m) => m.content)).toEqual(["deployed prod"]);
     const [row] = await h.handle.db.select().from(approvals);
-    expect(row).toMatchObject({ status: "approved", decision: "approve", decidedBy: "owner-1", decidedVia: "memory" });
+    expect(row).toMatchObject({
+      status: "approved",
+      decision: "approve",
+      decidedBy: "owner-1",
+      decidedVia: "memory",
+    });
     await h.host.queue.drain();
     expect((await h.handle.db.select().from(turns))[0]?.status).toBe("completed");
   });
@@ -106,7 +128,9 @@ forEachBackend("approvals", ({ database }) => {
     expect(await h.channel.press(h.approvalId, "deny")).toEqual({ ok: true, notice: "Denied: deploy" });
     await h.channel.waitFor(() => h.channel.texts().includes("Okay, I did not deploy."));
     expect(h.runs).toEqual([]);
-    const tool = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).find((m) => m.role === "tool");
+    const tool = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).find(
+      (m) => m.role === "tool",
+    );
     expect(tool?.content).toContain("The owner denied this tool call");
     expect(h.channel.sent[0]?.outcome).toBe("denied");
   });
@@ -116,9 +140,13 @@ forEachBackend("approvals", ({ database }) => {
     h.advance(31 * 60_000);
     h.llmServer.enqueue({ text: "The approval expired, so nothing was deployed." });
     expect(await h.host.approvals.expireDue()).toBe(1);
-    await h.channel.waitFor(() => h.channel.texts().includes("The approval expired, so nothing was deployed."));
+    await h.channel.waitFor(() =>
+      h.channel.texts().includes("The approval expired, so nothing was deployed."),
+    );
     expect(h.channel.sent[0]?.outcome).toBe("expired");
-    const tool = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).find((m) => m.role === "tool");
+    const tool = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).find(
+      (m) => m.role === "tool",
+    );
     expect(tool?.content).toContain("expired without a decision");
     const late = await h.channel.press(h.approvalId, "approve");
     expect(late.ok).toBe(false);
@@ -135,7 +163,11 @@ forEachBackend("approvals", ({ database }) => {
       h.channel.press(h.approvalId, "deny"),
     ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
-    expect(results.filter((result) => !result.ok).every((result) => result.notice.startsWith("This was already decided"))).toBe(true);
+    expect(
+      results
+        .filter((result) => !result.ok)
+        .every((result) => result.notice.startsWith("This was already decided")),
+    ).toBe(true);
     await h.channel.waitFor(() => h.channel.texts().includes("Deployed once."));
     const winner = results.findIndex((result) => result.ok);
     expect(h.runs).toEqual(winner === 2 ? [] : ["prod"]);
@@ -156,8 +188,13 @@ forEachBackend("approvals", ({ database }) => {
     const h = await pausedHarness(database);
     const [turn] = await h.handle.db.select().from(turns);
     const state = structuredClone(turn?.state) as { pending: { call: { arguments: string } }[] };
-    (state.pending[0] as { call: { arguments: string } }).call.arguments = JSON.stringify({ target: "everything" });
-    await h.handle.db.update(turns).set({ state }).where(eq(turns.id, turn?.id as string));
+    (state.pending[0] as { call: { arguments: string } }).call.arguments = JSON.stringify({
+      target: "everything",
+    });
+    await h.handle.db
+      .update(turns)
+      .set({ state })
+      .where(eq(turns.id, turn?.id as string));
     const result = await h.channel.press(h.approvalId, "approve");
     expect(result.ok).toBe(false);
     expect(result.notice).toContain("no longer matches");
@@ -167,7 +204,10 @@ forEachBackend("approvals", ({ database }) => {
 
   test("unknown ids get a clear answer", async () => {
     const h = await pausedHarness(database);
-    expect(await h.channel.press("nosuchid00", "approve")).toEqual({ ok: false, notice: "No approval with id nosuchid00." });
+    expect(await h.channel.press("nosuchid00", "approve")).toEqual({
+      ok: false,
+      notice: "No approval with id nosuchid00.",
+    });
   });
 
   test("channels without buttons get the text fallback, and /approve works", async () => {
@@ -207,7 +247,9 @@ forEachBackend("approvals", ({ database }) => {
       ],
     });
     await harness.channel.deliver("deploy both");
-    await harness.channel.waitFor(() => harness.channel.sent.filter((message) => message.prompt).length === 2);
+    await harness.channel.waitFor(
+      () => harness.channel.sent.filter((message) => message.prompt).length === 2,
+    );
     const [first, second] = harness.channel.sent.map((message) => message.prompt?.approvalId as string);
     await harness.channel.press(first as string, "approve");
     expect(runs).toEqual([]);
