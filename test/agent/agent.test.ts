@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { llmCalls, messages, toolCalls, turns } from "../../src/db/schema/index.ts";
 import { forEachBackend } from "../support/db.ts";
 import { startHostHarness } from "../support/host.ts";
+import { sentMessages } from "../support/llm-requests.ts";
 import { createGateTool, createUpperTool } from "./tools-fixtures.ts";
 
 type Harness = Awaited<ReturnType<typeof startHostHarness>>;
@@ -15,9 +16,6 @@ async function harnessFor(...args: Parameters<typeof startHostHarness>) {
   open.push(harness);
   return harness;
 }
-
-type ToolMessage = { role: string; content: string; tool_call_id?: string };
-const bodyMessages = (body: Record<string, unknown>) => body.messages as ToolMessage[];
 
 forEachBackend("agent turns", ({ database }) => {
   test("a multi-step tool loop answers and persists every step", async () => {
@@ -35,7 +33,7 @@ forEachBackend("agent turns", ({ database }) => {
     await host.queue.drain();
     expect(channel.texts()).toEqual(["Results: ABC and DEF"]);
     expect(llmServer.requests).toHaveLength(3);
-    const third = bodyMessages(llmServer.requests[2]?.body ?? {});
+    const third = sentMessages(llmServer.requests[2]);
     expect(third.filter((message) => message.role === "tool").map((message) => message.content)).toEqual([
       "ABC",
       "DEF",
@@ -85,7 +83,7 @@ forEachBackend("agent turns", ({ database }) => {
     gate.release();
     await host.queue.drain();
     expect(channel.texts()).toEqual(["both done"]);
-    const second = bodyMessages(llmServer.requests[1]?.body ?? {});
+    const second = sentMessages(llmServer.requests[1]);
     expect(
       second.filter((message) => message.role === "tool").map((message) => message.tool_call_id),
     ).toEqual(["a", "b"]);
@@ -106,7 +104,7 @@ forEachBackend("agent turns", ({ database }) => {
     expect(llmServer.requests).toHaveLength(3);
     expect(llmServer.requests[1]?.body.tools).toBeDefined();
     expect(llmServer.requests[2]?.body.tools).toBeUndefined();
-    expect(bodyMessages(llmServer.requests[2]?.body ?? {}).at(-1)?.content).toContain("Answer the owner now");
+    expect(sentMessages(llmServer.requests[2]).at(-1)?.content).toContain("Answer the owner now");
     expect(channel.texts()).toEqual(["Stopping here: A, B"]);
   });
 
@@ -127,7 +125,7 @@ forEachBackend("agent turns", ({ database }) => {
     gate.release();
     await host.queue.drain();
     expect(channel.texts()).toEqual(["first answer", "second answer", "third answer"]);
-    const lastRequest = bodyMessages(llmServer.requests[3]?.body ?? {});
+    const lastRequest = sentMessages(llmServer.requests[3]);
     expect(
       lastRequest.filter((message) => message.role === "user").map((message) => message.content),
     ).toEqual(["first", "second", "third"]);
@@ -147,9 +145,7 @@ forEachBackend("agent turns", ({ database }) => {
     );
     await channel.deliver("try tools");
     await host.queue.drain();
-    const results = bodyMessages(llmServer.requests[1]?.body ?? {}).filter(
-      (message) => message.role === "tool",
-    );
+    const results = sentMessages(llmServer.requests[1]).filter((message) => message.role === "tool");
     expect(results[0]?.content).toContain("Invalid arguments for upper");
     expect(results[0]?.content).toContain("must have required property 'text'");
     expect(results[1]?.content).toContain('Unknown tool "format_disk"');

@@ -4,6 +4,7 @@ import { turns } from "../../src/db/schema/index.ts";
 import { createTurn } from "../../src/db/turns.ts";
 import { forEachBackend } from "../support/db.ts";
 import { startHostHarness } from "../support/host.ts";
+import { sentMessages } from "../support/llm-requests.ts";
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -41,7 +42,7 @@ forEachBackend("recovery after a crash", ({ database }) => {
     ]);
     const statuses = (await handle.db.select().from(turns)).map((turn) => turn.status).sort();
     expect(statuses).toEqual(["completed", "interrupted"]);
-    const request = harness.llmServer.requests[0]?.body.messages as { role: string; content: string }[];
+    const request = sentMessages(harness.llmServer.requests[0]);
     expect(request.at(-1)?.content).toBe("and what time is it?");
   });
 });

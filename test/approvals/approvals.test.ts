@@ -6,6 +6,7 @@ import type { Tool } from "../../src/plugin/tool.ts";
 import { MemoryChannel } from "../fakes/memory-channel.ts";
 import { forEachBackend } from "../support/db.ts";
 import { startHostHarness } from "../support/host.ts";
+import { sentMessages } from "../support/llm-requests.ts";
 
 type Harness = Awaited<ReturnType<typeof startHostHarness>>;
 const open: Harness[] = [];
@@ -85,9 +86,7 @@ forEachBackend("approvals", ({ database }) => {
     await h.channel.waitFor(() => h.channel.texts().includes("Deployed prod."));
     expect(h.runs).toEqual(["prod"]);
     expect(h.channel.sent[0]?.outcome).toBe("approved");
-    const tools = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).filter(
-      (m) => m.role === "tool",
-    );
+    const tools = sentMessages(h.llmServer.requests[1]).filter((m) => m.role === "tool");
     expect(tools.map((m) => m.content)).toEqual(["deployed prod"]);
     const [row] = await h.handle.db.select().from(approvals);
     expect(row).toMatchObject({
@@ -128,9 +127,7 @@ forEachBackend("approvals", ({ database }) => {
     expect(await h.channel.press(h.approvalId, "deny")).toEqual({ ok: true, notice: "Denied: deploy" });
     await h.channel.waitFor(() => h.channel.texts().includes("Okay, I did not deploy."));
     expect(h.runs).toEqual([]);
-    const tool = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).find(
-      (m) => m.role === "tool",
-    );
+    const tool = sentMessages(h.llmServer.requests[1]).find((m) => m.role === "tool");
     expect(tool?.content).toContain("The owner denied this tool call");
     expect(h.channel.sent[0]?.outcome).toBe("denied");
   });
@@ -144,9 +141,7 @@ forEachBackend("approvals", ({ database }) => {
       h.channel.texts().includes("The approval expired, so nothing was deployed."),
     );
     expect(h.channel.sent[0]?.outcome).toBe("expired");
-    const tool = (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).find(
-      (m) => m.role === "tool",
-    );
+    const tool = sentMessages(h.llmServer.requests[1]).find((m) => m.role === "tool");
     expect(tool?.content).toContain("expired without a decision");
     const late = await h.channel.press(h.approvalId, "approve");
     expect(late.ok).toBe(false);

@@ -6,6 +6,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
 import { childEnv, runCli, startAssistant, temporaryHome } from "../support/cli.ts";
+import { sentMessages } from "../support/llm-requests.ts";
 
 const token = "test-gateway-token-0123456789";
 const llm = startOpenAiFake();
@@ -79,9 +80,7 @@ test("SIGKILL while awaiting approval: after restart, approving resumes the turn
   expect(decided.status).toBe(200);
   expect(decided.body.turn).toEqual({ status: "completed", reply: "You have 3 widgets." });
   expect(hits).toEqual(["/stock"]);
-  const toolMessage = (llm.requests.at(-1)?.body.messages as { role: string; content: string }[]).find(
-    (m) => m.role === "tool",
-  );
+  const toolMessage = sentMessages(llm.requests.at(-1)).find((m) => m.role === "tool");
   expect(toolMessage?.content).toContain("inventory: 3 widgets");
 
   const again = await api(base2, `/api/approvals/${approvalId}`, { action: "approve" });
@@ -114,9 +113,7 @@ test("an approval that expired while the process was down is applied at start-up
   const all = await api(base2, "/api/approvals");
   expect((all.body.approvals as { status: string }[])[0]?.status).toBe("expired");
   await second.waitFor(/turn completed/);
-  const toolMessage = (llm.requests.at(-1)?.body.messages as { role: string; content: string }[]).find(
-    (m) => m.role === "tool",
-  );
+  const toolMessage = sentMessages(llm.requests.at(-1)).find((m) => m.role === "tool");
   expect(toolMessage?.content).toContain("expired without a decision");
   await second.stop();
 }, 60_000);
