@@ -38,6 +38,8 @@ export interface HostOptions {
   channels: readonly Channel[];
   /** Clock for approval expiry (tests). */
   now?: () => Date;
+  /** Compact the history sent to the LLM above this many (estimated) tokens. */
+  historyBudgetTokens?: number;
   /** Streaming edit interval for chat replies. */
   streamIntervalMs?: number;
 }
@@ -66,6 +68,7 @@ export async function createHost(options: HostOptions) {
     bus,
     systemPrompt: createSystemPromptBuilder(config.workspaceDir),
     maxIterations: config.agent.maxIterations,
+    historyBudgetTokens: options.historyBudgetTokens,
     log: log.child({ component: "agent" }),
   });
 

@@ -1,0 +1,129 @@
+/**
+ * Host overhead per turn: everything a turn costs except waiting for the LLM — the inbound
+ * pipeline, persistence (message, turn, LLM call, reply), prompt assembly and delivery — against a
+ * zero-latency in-process LLM, on embedded PGlite (or PostgreSQL with BENCH_DATABASE_URL).
+ * Prints p50/p99 for 1 conversation and for 50 concurrent ones, and what a trivial "hi" turn
+ * sends to the LLM (bytes and estimated tokens, tool definitions included).
+ *
+ *   bun scripts/bench/turn-overhead.ts
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { loadConfig } from "../../src/config.ts";
+import { createHost } from "../../src/core/host.ts";
+import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
+import { setOwnerIdentity } from "../../src/db/identities.ts";
+import { migrateDatabase } from "../../src/db/migrate.ts";
+import type { ChatRequest, LlmClient } from "../../src/llm/types.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
+import { createBuiltinTools } from "../../tools/index.ts";
+
+let lastRequestBytes = 0;
+const instantLlm: LlmClient = {
+  label: "bench:instant",
+  async chat(request: ChatRequest) {
+    lastRequestBytes = Buffer.byteLength(
+      JSON.stringify({ model: "bench", messages: request.messages, tools: request.tools }),
+    );
+    request.onTextDelta?.("Hello!");
+    return {
+      text: "Hello!",
+      toolCalls: [],
+      finishReason: "stop",
+      usage: { inputTokens: 1, outputTokens: 1 },
+      provider: "bench",
+      model: "bench",
+      latencyMs: 0,
+    };
+  },
+};
+
+const waiting = new Map<string, () => void>();
+let host: ChannelHost | undefined;
+const channel: Channel = {
+  id: "bench",
+  start: async (channelHost) => {
+    host = channelHost;
+  },
+  stop: async () => {},
+  send: async (to) => {
+    waiting.get(to.chatId)?.();
+    return { chatId: to.chatId, messageId: String(Math.random()) };
+  },
+};
+
+async function openDatabase(): Promise<DatabaseHandle> {
+  const url = process.env.BENCH_DATABASE_URL;
+  const handle = url
+    ? await wrapPostgres(url, "bench")
+    : await wrapPglite(await PGlite.create(), "memory://bench");
+  await migrateDatabase(handle);
+  return handle;
+}
+
+const database = await openDatabase();
+const home = mkdtempSync(join(tmpdir(), "ironclaw-bench-"));
+const config = loadConfig({
+  env: { IRONCLAW_HOME: home },
+  file: { path: join(home, "x.toml"), values: {}, warnings: [] },
+});
+await setOwnerIdentity(database.db, { channel: "bench", externalUserId: "owner", source: "config" });
+const assistant = await createHost({
+  config,
+  database,
+  log: silentLogger,
+  llm: instantLlm,
+  llmDescription: "bench",
+  noLlmMessage: "",
+  tools: createBuiltinTools({ allowHosts: [] }),
+  channels: [channel],
+});
+await assistant.start();
+
+let counter = 0;
+async function oneTurn(chatId: string): Promise<number> {
+  const started = performance.now();
+  const answered = new Promise<void>((resolve) => waiting.set(chatId, resolve));
+  await host?.onMessage({
+    channel: "bench",
+    chatId,
+    senderId: "owner",
+    messageId: `m${counter++}`,
+    text: "hi",
+    isDirect: true,
+  });
+  await answered;
+  return performance.now() - started;
+}
+
+function percentiles(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (fraction: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
+  return `p50 ${at(0.5).toFixed(2)} ms  p99 ${at(0.99).toFixed(2)} ms  (n=${sorted.length})`;
+}
+
+// Warm-up, then a fresh conversation per measured chat so history stays small and comparable.
+for (let index = 0; index < 20; index++) await oneTurn("warmup");
+await oneTurn("probe");
+console.log(
+  `trivial "hi" turn sends ${lastRequestBytes} bytes to the LLM (~${Math.ceil(lastRequestBytes / 4)} tokens, tool definitions included)`,
+);
+
+const single: number[] = [];
+for (let index = 0; index < 200; index++) single.push(await oneTurn(`solo-${index % 20}`));
+console.log(`1 conversation:    ${percentiles(single)}`);
+
+const concurrent: number[] = [];
+for (let round = 0; round < 6; round++) {
+  const results = await Promise.all(
+    Array.from({ length: 50 }, (_, index) => oneTurn(`many-${round}-${index}`)),
+  );
+  concurrent.push(...results);
+}
+console.log(`50 conversations:  ${percentiles(concurrent)}  (latency of each turn while 50 run at once)`);
+await assistant.stop(1000);
+await database.close();
