@@ -3,6 +3,7 @@ import { createLlmClient, detectOllama, llmSetupHint } from "../llm/index.ts";
 import { silentLogger } from "../log.ts";
 import { runApprovalsCommand } from "./approvals.ts";
 import { runDoctor } from "./doctor.ts";
+import { runPairingCommand } from "./pairing.ts";
 import { runAssistant } from "./run.ts";
 
 const usage = `Usage: ironclaw [command]
@@ -11,6 +12,7 @@ Commands:
   run       start the assistant (default)
   doctor    show the effective configuration, database, LLM and channels
   approvals list [--status S]   the approval audit trail (who decided what, when, where)
+  pairing list | pairing approve <channel> <code>   confirm who the owner is on a channel
   help      show this help`;
 
 /** Turns errors the owner must fix into one clear line and exit code 2. */
@@ -54,6 +56,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
           : 1;
       case "approvals":
         return await runApprovalsCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
+      case "pairing":
+        return await runPairingCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
       case "help":
       case "--help":
       case "-h":

@@ -25,7 +25,7 @@ import { createChannelResponder } from "./channel-responder.ts";
 import { createCommands } from "./commands.ts";
 import { type CommandHandler, createInboundPipeline } from "./inbound.ts";
 import { KeyedQueue } from "./keyed-queue.ts";
-import { createOwnerCheck } from "./owner.ts";
+import { createOwnerCheck, createStrangerReply } from "./owner.ts";
 
 export interface HostOptions {
   config: Config;
@@ -133,6 +133,10 @@ export async function createHost(options: HostOptions) {
     db: database.db,
     log: log.child({ component: "inbound" }),
     isOwner,
+    strangerReply: createStrangerReply(config, database.db),
+    sendDirect: async (channelId, chatId, text) => {
+      await channels.get(channelId)?.send({ chatId }, { text });
+    },
     maxMessageChars: config.agent.maxMessageChars,
     commands,
     queue,

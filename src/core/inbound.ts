@@ -35,6 +35,10 @@ export interface InboundOptions {
   db: Database;
   log: Logger;
   isOwner: (channel: string, senderId: string) => Promise<boolean>;
+  /** What to answer a stranger (a pairing code), or undefined to ignore them. */
+  strangerReply?: (message: InboundMessage) => Promise<string | undefined>;
+  /** Sends a host notice straight to a chat (no conversation is created for strangers). */
+  sendDirect?: (channel: string, chatId: string, text: string) => Promise<void>;
   maxMessageChars: number;
   commands: Readonly<Record<string, CommandHandler>>;
   queue: KeyedQueue;
@@ -55,10 +59,17 @@ function rejectStrangers(options: InboundOptions): Step {
       return;
     }
     if (!(await options.isOwner(message.channel, message.senderId))) {
-      options.log.warn("ignored a message from someone who is not the owner", {
-        channel: message.channel,
-        sender: message.senderId,
-      });
+      const reply = await options.strangerReply?.(message);
+      options.log.warn(
+        reply
+          ? "sent a pairing code to an unknown sender"
+          : "ignored a message from someone who is not the owner",
+        {
+          channel: message.channel,
+          sender: message.senderId,
+        },
+      );
+      if (reply) await options.sendDirect?.(message.channel, message.chatId, reply);
       return;
     }
     await next();

@@ -31,9 +31,8 @@ forEachBackend("recovery after a crash", ({ database }) => {
     await createTurn(handle.db, { conversationId: conversation.id, triggerMessageId: working.id });
     await recordMessage(handle.db, { ...base, content: "and what time is it?", platformMessageId: "2" });
 
-    const harness = await startHostHarness(handle, {});
+    const harness = await startHostHarness(handle, { script: [{ text: "It is noon." }] });
     open.push(harness);
-    harness.llmServer.enqueue({ text: "It is noon." });
     await harness.channel.waitFor(() => harness.channel.sent.length >= 1);
     await harness.host.queue.drain();
     expect(harness.channel.texts()).toEqual([

@@ -13,6 +13,7 @@ import { createLlmClient } from "../../src/llm/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
+import type { Script } from "../fakes/llm/scripted-server.ts";
 import { MemoryChannel } from "../fakes/memory-channel.ts";
 
 export interface HostHarnessOptions {
@@ -20,10 +21,15 @@ export interface HostHarnessOptions {
   tools?: Tool[];
   channel?: MemoryChannel;
   overrides?: Partial<HostOptions>;
+  /** Replies queued on the fake LLM before the host starts (start-up recovery may call it). */
+  script?: Script[];
+  /** Record "owner-1" as the channel's owner (default true); false leaves the channel to pairing. */
+  owner?: boolean;
 }
 
 export async function startHostHarness(database: DatabaseHandle, options: HostHarnessOptions = {}) {
   const llmServer = startOpenAiFake();
+  llmServer.enqueue(...(options.script ?? []));
   const home = mkdtempSync(join(tmpdir(), "ironclaw-host-"));
   const config = loadConfig({
     env: {
@@ -38,7 +44,9 @@ export async function startHostHarness(database: DatabaseHandle, options: HostHa
   });
   const setup = createLlmClient(config.llm, { log: silentLogger, sleep: async () => {}, random: () => 0.5 });
   const channel = options.channel ?? new MemoryChannel();
-  await setOwnerIdentity(database.db, { channel: channel.id, externalUserId: "owner-1", source: "config" });
+  if (options.owner !== false) {
+    await setOwnerIdentity(database.db, { channel: channel.id, externalUserId: "owner-1", source: "config" });
+  }
   const host = await createHost({
     config,
     database,
