@@ -5,6 +5,7 @@
  */
 import type { Config } from "../src/config.ts";
 import type { Channel } from "../src/plugin/channel.ts";
+import { createTelegramChannel } from "./telegram/index.ts";
 import { createTerminalChannel } from "./terminal/index.ts";
 
 export interface ChannelEntry {
@@ -18,7 +19,20 @@ export interface ChannelEntry {
 export const channelEntries: readonly ChannelEntry[] = [
   {
     id: "telegram",
-    missing: (config) => (config.telegram.botToken ? null : "TELEGRAM_BOT_TOKEN is not set"),
+    missing: (config) => {
+      if (!config.telegram.botToken) return "TELEGRAM_BOT_TOKEN is not set";
+      if (config.telegram.mode === "webhook" && !config.telegram.webhookSecret) {
+        return "TELEGRAM_WEBHOOK_SECRET is not set (required in webhook mode)";
+      }
+      return null;
+    },
+    create: (config) =>
+      createTelegramChannel({
+        token: config.telegram.botToken as string,
+        apiRoot: config.telegram.apiRoot,
+        mode: config.telegram.mode,
+        webhookSecret: config.telegram.webhookSecret,
+      }),
   },
   {
     id: "discord",

@@ -104,26 +104,33 @@ export async function startApp(options: StartOptions): Promise<App> {
     host: config.gateway.host,
     port: config.gateway.port,
     log: log.child({ component: "gateway" }),
-    routes: createApiRoutes({
-      token: config.gateway.authToken as string,
-      approvals: host.approvals,
-      chat: {
-        send: (input, responder) =>
-          host.pipeline.handle(
-            {
-              channel: "api",
-              chatId: input.threadId,
-              senderId: "api",
-              messageId: input.messageId,
-              text: input.text,
-              isDirect: true,
-            },
-            responder,
-          ),
+    routes: [
+      async (request, url) => {
+        const match = /^\/channels\/([a-z0-9_-]+)(\/.*)?$/.exec(url.pathname);
+        const channel = match ? host.channels.get(match[1] as string) : undefined;
+        return channel?.handleHttp?.(request, match?.[2] ?? "/");
       },
-      events: host.bus,
-      log: log.child({ component: "api" }),
-    }),
+      ...createApiRoutes({
+        token: config.gateway.authToken as string,
+        approvals: host.approvals,
+        chat: {
+          send: (input, responder) =>
+            host.pipeline.handle(
+              {
+                channel: "api",
+                chatId: input.threadId,
+                senderId: "api",
+                messageId: input.messageId,
+                text: input.text,
+                isDirect: true,
+              },
+              responder,
+            ),
+        },
+        events: host.bus,
+        log: log.child({ component: "api" }),
+      }),
+    ],
     readiness: async () => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {

@@ -97,4 +97,9 @@ export interface Channel {
   settleApproval?(ref: MessageRef, outcome: ApprovalOutcome, prompt: ApprovalPrompt): Promise<void>;
   setTyping?(to: ChatTarget): Promise<void>;
   health?(): ChannelHealth;
+  /**
+   * Webhook-style platforms: the gateway hands requests under `/channels/<id>/` to the channel.
+   * Return undefined for paths it does not serve.
+   */
+  handleHttp?(request: Request, path: string): Promise<Response | undefined>;
 }

@@ -11,6 +11,7 @@ import type { DatabaseHandle } from "../../src/db/client.ts";
 import { setOwnerIdentity } from "../../src/db/identities.ts";
 import { createLlmClient } from "../../src/llm/index.ts";
 import { silentLogger } from "../../src/log.ts";
+import type { Channel } from "../../src/plugin/channel.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
 import type { Script } from "../fakes/llm/scripted-server.ts";
@@ -25,6 +26,8 @@ export interface HostHarnessOptions {
   script?: Script[];
   /** Record "owner-1" as the channel's owner (default true); false leaves the channel to pairing. */
   owner?: boolean;
+  /** Real channels to start instead of the in-memory one. */
+  channels?: Channel[];
 }
 
 export async function startHostHarness(database: DatabaseHandle, options: HostHarnessOptions = {}) {
@@ -55,7 +58,7 @@ export async function startHostHarness(database: DatabaseHandle, options: HostHa
     llmDescription: setup?.description ?? "none",
     noLlmMessage: "No LLM is configured.",
     tools: options.tools ?? [],
-    channels: [channel],
+    channels: options.channels ?? [channel],
     streamIntervalMs: 20,
     ...options.overrides,
   });
