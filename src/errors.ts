@@ -6,6 +6,7 @@
 export type ErrorCode =
   | "config_invalid"
   | "database_unavailable"
+  | "database_in_use"
   | "database_schema_too_new"
   | "database_error"
   | "conflict"

@@ -39,7 +39,16 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
 
   async function handle(update: Update): Promise<void> {
     if (!host || !log) return;
-    const parsed = parseUpdate(update, { allowGroups: config.allowGroups === true }, log);
+    let parsed: ReturnType<typeof parseUpdate>;
+    try {
+      parsed = parseUpdate(update, { allowGroups: config.allowGroups === true }, log);
+    } catch (error) {
+      log.warn("skipped a malformed update", {
+        update: (update as { update_id?: unknown }).update_id,
+        error,
+      });
+      return;
+    }
     if (parsed.kind === "skip") {
       log.debug("skipped an update", { update: update.update_id, reason: parsed.reason });
       return;
@@ -61,6 +70,14 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
       log = channelHost.log;
       await bot.init();
       sender = new TelegramSender(bot.api, log);
+      await bot.api
+        .setMyCommands([
+          { command: "new", description: "Start a fresh conversation" },
+          { command: "status", description: "Model and whether I am busy" },
+          { command: "cancel", description: "Stop what I am doing" },
+          { command: "help", description: "What I can do" },
+        ])
+        .catch((error: unknown) => log?.warn("could not set the command menu", { error }));
       if (config.mode === "webhook") {
         bot.use(async (context) => handle(context.update));
         bot.catch((error) => log?.error("webhook update failed", { error: error.error }));

@@ -9,7 +9,7 @@ import { maskSecret, maskUrl } from "../config-parse.ts";
 import { variables } from "../config-variables.ts";
 import { openDatabase } from "../db/open.ts";
 import { readSettings } from "../db/settings.ts";
-import { describeError } from "../errors.ts";
+import { AppError, describeError } from "../errors.ts";
 import { createLogger } from "../log.ts";
 
 function displayValue(name: string, value: unknown, secret: boolean): string {
@@ -50,9 +50,17 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
       await database.close();
     }
   } catch (error) {
-    healthy = false;
-    print(`  status: NOT OK — ${describeError(error)}`);
+    if (error instanceof AppError && error.code === "database_in_use") {
+      print(`  status: ${error.message.replace(/^the embedded database \S+ is /, "")}`);
+    } else {
+      healthy = false;
+      print(`  status: NOT OK — ${describeError(error)}`);
+    }
   }
+
+  print("");
+  print("Running assistant");
+  for (const line of await describeRunningInstance(config)) print(`  ${line}`);
 
   print("");
   print("LLM");
@@ -78,4 +86,26 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   }
   for (const warning of config.warnings) print(`  warning: ${warning}`);
   return healthy;
+}
+
+/** Asks a running assistant's /readyz (its live channel health); a short timeout keeps doctor quick. */
+async function describeRunningInstance(config: Config): Promise<string[]> {
+  const host = config.gateway.host.includes(":") ? `[${config.gateway.host}]` : config.gateway.host;
+  const url = `http://${host}:${config.gateway.port}/readyz`;
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
+    const body = (await response.json()) as {
+      ok?: boolean;
+      checks?: Record<string, { ok: boolean; detail?: string }>;
+    };
+    return [
+      `${url}: ${body.ok ? "ready" : "NOT ready"}`,
+      ...Object.entries(body.checks ?? {}).map(
+        ([name, check]) =>
+          `${name}: ${check.ok ? "ok" : "NOT OK"}${check.detail ? ` (${check.detail})` : ""}`,
+      ),
+    ];
+  } catch {
+    return [`not running (no answer at ${url})`];
+  }
 }

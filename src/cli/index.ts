@@ -23,7 +23,7 @@ export function reportFatal(error: unknown): number {
   }
   if (
     error instanceof AppError &&
-    (error.code === "database_unavailable" || error.code === "database_schema_too_new")
+    ["database_unavailable", "database_in_use", "database_schema_too_new"].includes(error.code)
   ) {
     process.stderr.write(`ironclaw: ${error.message}\n`);
     return 2;

@@ -122,7 +122,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     const pid = Number(readFileSync(lockFile, "utf8").trim());
     if (Number.isInteger(pid) && pid !== process.pid && isProcessAlive(pid)) {
       throw new StartupError(
-        "database_unavailable",
+        "database_in_use",
         `the embedded database ${dataDir} is in use by another IronClaw (pid ${pid}); stop it or set another IRONCLAW_HOME`,
       );
     }

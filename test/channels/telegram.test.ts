@@ -202,6 +202,25 @@ forEachBackend("telegram channel", ({ database }) => {
     expect(retried?.params.parse_mode).toBeUndefined(); // the plain-text retry after the 400
   });
 
+  test("stickers get a polite reply, malformed updates are skipped, and polling goes on", async () => {
+    const { fake } = await start({ handle: await database(), script: [{ text: "still fine" }] });
+    fake.pushUpdate({
+      message: {
+        message_id: 70,
+        date: 1,
+        chat: { id: OWNER, type: "private", first_name: "O" },
+        from: { id: OWNER, is_bot: false, first_name: "O" },
+        sticker: { file_id: "x" },
+      } as never,
+    });
+    fake.pushUpdate({ message: { message_id: 71 } as never });
+    await waitForText(fake, (texts) =>
+      texts.some((text) => text.startsWith("Sorry, I can only read text messages")),
+    );
+    fake.pushMessage({ from: OWNER, text: "and now?" });
+    await waitForText(fake, (texts) => texts.includes("still fine"));
+  });
+
   test("a 429 is retried after retry_after", async () => {
     const { fake } = await start({ handle: await database(), script: [{ text: "after the wait" }] });
     fake.failNext("sendMessage", {
