@@ -69,10 +69,18 @@ export function createChannelResponder(
       await chain;
       done = true;
       if (ref && channel.edit) {
-        if (shown !== text) await channel.edit(ref, { text });
-      } else {
-        ref = await channel.send(to, { text });
+        try {
+          if (shown !== text) await channel.edit(ref, { text });
+          return ref.messageId;
+        } catch (error) {
+          // e.g. the owner deleted the message being streamed into: send the answer anew.
+          options.log.warn("final edit failed; sending the answer as a new message", {
+            channel: channel.id,
+            error,
+          });
+        }
       }
+      ref = await channel.send(to, { text });
       return ref.messageId;
     },
     async notice(text) {

@@ -4,6 +4,7 @@
  * talks to the fake LLM.
  */
 import { afterEach, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import { createTelegramChannel, type TelegramChannelConfig } from "../../channels/telegram/index.ts";
 import { approvePairingCode } from "../../src/core/pairing.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
@@ -219,6 +220,34 @@ forEachBackend("telegram channel", ({ database }) => {
     );
     fake.pushMessage({ from: OWNER, text: "and now?" });
     await waitForText(fake, (texts) => texts.includes("still fine"));
+  });
+
+  test("a blocked bot (403) and edits of deleted messages are logged, and the next message is served", async () => {
+    const handle = await database();
+    const { fake, host } = await start({
+      handle,
+      script: [{ text: "you will not see this" }, { text: "back to normal" }],
+    });
+    fake.failNext(
+      "sendMessage",
+      { error_code: 403, description: "Forbidden: bot was blocked by the user" },
+      2,
+    );
+    fake.failNext(
+      "editMessageText",
+      { error_code: 400, description: "Bad Request: message to edit not found" },
+      5,
+    );
+    fake.pushMessage({ from: OWNER, text: "first" });
+    await fake.waitFor((call) => call.method === "sendMessage", 5000);
+    while (fake.calls.filter((call) => call.method === "sendMessage").length < 2) await Bun.sleep(10);
+    await host.queue.drain();
+    fake.pushMessage({ from: OWNER, text: "second" });
+    await waitForText(fake, (texts) => texts.includes("back to normal"));
+    const stored = await handle.query<{ content: string }>(
+      sql`select content from messages where direction = 'inbound' order by sequence`,
+    );
+    expect(stored.map((row) => row.content)).toEqual(["first", "second"]);
   });
 
   test("a 429 is retried after retry_after", async () => {
