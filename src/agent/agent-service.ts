@@ -6,7 +6,7 @@
 
 import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation, StoredMessage } from "../db/conversations.ts";
-import { recordMessage } from "../db/conversations.ts";
+import { recordOutbound } from "../db/conversations.ts";
 import { createTurn, transitionTurn, updateTurn } from "../db/turns.ts";
 import { AppError } from "../errors.ts";
 import type { LlmClient } from "../llm/types.ts";
@@ -151,11 +151,7 @@ export class AgentService {
         return;
       }
       const platformId = await responder.finish(outcome.text);
-      await recordMessage(database.db, {
-        conversationId: conversation.id,
-        channel: conversation.channel,
-        chatId: conversation.chatId,
-        direction: "outbound",
+      await recordOutbound(database.db, conversation, {
         role: "assistant",
         content: outcome.text,
         platformMessageId: platformId,
@@ -204,11 +200,7 @@ export class AgentService {
         finishedAt: new Date(),
       });
       const platformId = await responder.notice(text);
-      await recordMessage(this.options.database.db, {
-        conversationId: conversation.id,
-        channel: conversation.channel,
-        chatId: conversation.chatId,
-        direction: "outbound",
+      await recordOutbound(this.options.database.db, conversation, {
         role: "system",
         content: text,
         platformMessageId: platformId,

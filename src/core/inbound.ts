@@ -13,6 +13,7 @@ import {
   type Conversation,
   getOrCreateConversation,
   recordMessage,
+  recordOutbound,
   type StoredMessage,
 } from "../db/conversations.ts";
 import { markMessageHandled } from "../db/turns.ts";
@@ -111,11 +112,7 @@ async function replyAndMarkHandled(
   const { conversation, stored } = context as Required<InboundContext>;
   await markMessageHandled(options.db, stored.id);
   const platformId = await context.responder().notice(text);
-  await recordMessage(options.db, {
-    conversationId: conversation.id,
-    channel: conversation.channel,
-    chatId: conversation.chatId,
-    direction: "outbound",
+  await recordOutbound(options.db, conversation, {
     role: "system",
     content: text,
     platformMessageId: platformId,

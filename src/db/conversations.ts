@@ -135,3 +135,18 @@ export async function listMessages(
   );
   return rows.reverse();
 }
+
+/** Stores what the host (or the assistant) sent into a conversation. */
+export async function recordOutbound(
+  db: Database,
+  conversation: Conversation,
+  values: { role: "assistant" | "system"; content: string; platformMessageId?: string; turnId?: string },
+): Promise<void> {
+  await recordMessage(db, {
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    chatId: conversation.chatId,
+    direction: "outbound",
+    ...values,
+  });
+}

@@ -13,6 +13,9 @@
  */
 import type { AgentEvent } from "../agent/events.ts";
 import type { Responder } from "../agent/responder.ts";
+import type { ApprovalView } from "../approvals/prompts.ts";
+import type { DecideResult } from "../approvals/service.ts";
+import type { ApprovalStatus } from "../db/schema/index.ts";
 import type { Logger } from "../log.ts";
 import { createApprovalHandlers } from "./approval-routes.ts";
 import { createBearerAuth } from "./auth.ts";
@@ -21,47 +24,11 @@ import { createSlidingWindowLimiter } from "./rate-limit.ts";
 import { json, type RouteHandler } from "./server.ts";
 import { createEventStreamHandler } from "./sse.ts";
 
-export type ApprovalStatus = "pending" | "approved" | "denied" | "expired";
-
-export interface ApprovalView {
-  id: string;
-  tool: string;
-  summary: string;
-  status: ApprovalStatus;
-  turnId: string;
-  conversationId: string;
-  channel: string;
-  chatId: string;
-  createdAt: string;
-  expiresAt: string;
-  decision: "approve" | "always" | "deny" | "expire" | null;
-  decidedBy: string | null;
-  decidedVia: string | null;
-  decidedAt: string | null;
-}
-
-export type TurnResult =
-  | { status: "completed"; reply: string }
-  | { status: "paused"; approvalIds: string[] }
-  | { status: "failed"; message: string }
-  | { status: "waiting"; message: string };
-
-export type DecideFailureReason =
-  | "not_found"
-  | "already_decided"
-  | "expired"
-  | "forbidden"
-  | "always_not_allowed"
-  | "fingerprint_mismatch";
-
-export type DecideResult =
-  | {
-      ok: true;
-      outcome: "approved" | "always" | "denied";
-      approval: ApprovalView;
-      resumed: Promise<TurnResult>;
-    }
-  | { ok: false; reason: DecideFailureReason; message: string };
+// The approval shapes are the approvals service's own; the API depends on them, not on the class.
+export type { ApprovalView } from "../approvals/prompts.ts";
+export type { DecideFailure as DecideFailureReason, DecideResult } from "../approvals/service.ts";
+export type { TurnResult } from "../approvals/turn-result.ts";
+export type { ApprovalStatus } from "../db/schema/index.ts";
 
 /** What the API needs from the durable approvals service. */
 export interface ApprovalsApi {
