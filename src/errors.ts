@@ -67,17 +67,6 @@ export class ConflictError extends AppError {
   }
 }
 
-export class NotFoundError extends AppError {
-  constructor(message: string, options: AppErrorOptions = {}) {
-    super("not_found", message, options);
-  }
-}
-
-/** Is this error worth retrying (network blips, rate limits, malformed replies)? */
-export function isAppError(error: unknown, code?: ErrorCode): error is AppError {
-  return error instanceof AppError && (code === undefined || error.code === code);
-}
-
 /** Human-readable one-liner for logs and replies, following the cause chain once. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {

@@ -15,27 +15,3 @@ export interface Responder {
   askApproval?(prompt: ApprovalPrompt): Promise<MessageRef | undefined>;
   settleApproval?(ref: MessageRef, outcome: ApprovalOutcome, prompt: ApprovalPrompt): Promise<void>;
 }
-
-/** Collects everything in memory (HTTP API, tests). */
-export class CollectingResponder implements Responder {
-  deltas = "";
-  final: string | undefined;
-  notices: string[] = [];
-  prompts: ApprovalPrompt[] = [];
-
-  onDelta(text: string): void {
-    this.deltas += text;
-  }
-  async finish(text: string): Promise<string | undefined> {
-    this.final = text;
-    return undefined;
-  }
-  async notice(text: string): Promise<string | undefined> {
-    this.notices.push(text);
-    return undefined;
-  }
-  async askApproval(prompt: ApprovalPrompt): Promise<MessageRef | undefined> {
-    this.prompts.push(prompt);
-    return undefined;
-  }
-}

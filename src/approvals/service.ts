@@ -257,7 +257,7 @@ export class ApprovalService {
     for (const row of expired) {
       this.options.log.info("approval expired", { approval: row.id, tool: row.tool });
       await this.#settlePrompt(row, "expired");
-      void this.resumeIfReady(row.turnId);
+      this.#resumeInBackground(row.turnId);
     }
     return expired.length;
   }
@@ -268,7 +268,7 @@ export class ApprovalService {
     const waiting = await withDbErrors(() =>
       this.#db.select({ id: turns.id }).from(turns).where(eq(turns.status, "awaiting_approval")),
     );
-    for (const turn of waiting) void this.resumeIfReady(turn.id);
+    for (const turn of waiting) this.#resumeInBackground(turn.id);
   }
 
   startSweeper(everyMs = 5000): void {
@@ -315,6 +315,12 @@ export class ApprovalService {
       .run(conversation.id, () => this.options.agent.drive(turnId, conversation, state, decisions, responder))
       .catch((error: unknown) => this.options.log.error("resumed turn crashed", { turn: turnId, error }));
     return result;
+  }
+
+  #resumeInBackground(turnId: string): void {
+    this.resumeIfReady(turnId).catch((error: unknown) =>
+      this.options.log.error("could not resume a turn after its approvals", { turn: turnId, error }),
+    );
   }
 
   async #matchesStoredCall(row: ApprovalRow, knownState?: LoopState): Promise<boolean> {

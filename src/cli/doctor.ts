@@ -3,6 +3,7 @@
  * and where each value came from, the database and whether it answers, the LLM, and each
  * channel with the variable that is missing when it is off.
  */
+import { existsSync } from "node:fs";
 import { describeChannels } from "../../channels/index.ts";
 import { type Config, type Environment, loadConfig, readConfigFile, resolveHome } from "../config.ts";
 import { maskSecret, maskUrl } from "../config-parse.ts";
@@ -73,9 +74,7 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   }
 
   print("");
-  print(
-    `Configuration (${config.configFile}${file.values && Object.keys(file.values).length ? "" : ", not present"})`,
-  );
+  print(`Configuration (${config.configFile}${existsSync(config.configFile) ? "" : ", not present"})`);
   for (const spec of variables) {
     const value = spec.name === "IRONCLAW_HOME" ? config.home : config.values[spec.name];
     const source =

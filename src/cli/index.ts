@@ -64,7 +64,7 @@ export async function runCli(args: string[], env: Record<string, string | undefi
         process.stdout.write(`${usage}\n`);
         return 0;
       default:
-        process.stderr.write(`ironclaw: unknown command "${command}"${rest.length ? "" : ""}\n${usage}\n`);
+        process.stderr.write(`ironclaw: unknown command "${command}"\n${usage}\n`);
         return 2;
     }
   } catch (error) {

@@ -57,14 +57,14 @@ export async function createHost(options: HostOptions) {
   const queue = new KeyedQueue();
   const channels = new Map(options.channels.map((channel) => [channel.id, channel]));
   const isOwner = createOwnerCheck(config, database.db);
-  let approvals: ApprovalService | undefined;
   const agent = new AgentService({
     database,
     llm: options.llm,
     noLlmMessage: options.noLlmMessage,
     runner,
     gate: createApprovalGate(database.db),
-    onPaused: (paused) => (approvals as ApprovalService).onPaused(paused),
+    // Called only while turns run, after approvalService below exists.
+    onPaused: (paused) => approvalService.onPaused(paused),
     bus,
     systemPrompt: createSystemPromptBuilder(config.workspaceDir),
     maxIterations: config.agent.maxIterations,
@@ -94,7 +94,7 @@ export async function createHost(options: HostOptions) {
     );
   };
 
-  approvals = new ApprovalService({
+  const approvalService = new ApprovalService({
     database,
     log: log.child({ component: "approvals" }),
     key: await loadFingerprintKey(database.db),
@@ -108,7 +108,6 @@ export async function createHost(options: HostOptions) {
     channelFor: (id) => channels.get(id),
     now: options.now,
   });
-  const approvalService = approvals;
   const decideCommand =
     (decision: ApprovalDecision): CommandHandler =>
     async (args, context) => {

@@ -20,11 +20,6 @@ export class KeyedQueue {
     return result;
   }
 
-  /** Keys with work queued or running. */
-  get activeKeys(): number {
-    return this.#tails.size;
-  }
-
   /** Resolves when everything queued so far has finished. */
   async drain(): Promise<void> {
     while (this.#tails.size > 0) await Promise.all(this.#tails.values());

@@ -69,19 +69,6 @@ export async function getConversation(db: Database, id: string): Promise<Convers
   return row;
 }
 
-/** The conversation the owner used last, on any channel (default target of routines). */
-export async function mostRecentConversation(db: Database): Promise<Conversation | undefined> {
-  const [row] = await withDbErrors(() =>
-    db
-      .select()
-      .from(conversations)
-      .where(eq(conversations.active, true))
-      .orderBy(desc(conversations.lastMessageAt))
-      .limit(1),
-  );
-  return row;
-}
-
 /**
  * Stores a message. For inbound messages with a platform id this is the dedupe point: a second
  * delivery of the same id returns `{ duplicate: true }` and the stored row, and nothing else.

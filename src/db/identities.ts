@@ -31,7 +31,3 @@ export async function setOwnerIdentity(
       }),
   );
 }
-
-export async function listOwnerIdentities(db: Database): Promise<OwnerIdentity[]> {
-  return withDbErrors(() => db.select().from(ownerIdentities));
-}

@@ -21,7 +21,3 @@ export async function putSetting(db: Database, key: string, value: string): Prom
       .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } }),
   );
 }
-
-export async function deleteSetting(db: Database, key: string): Promise<void> {
-  await withDbErrors(() => db.delete(settings).where(eq(settings.key, key)));
-}

@@ -98,10 +98,6 @@ export async function recordToolCallEnd(
   );
 }
 
-export async function listToolCalls(db: Database, turnId: string): Promise<ToolCallRow[]> {
-  return withDbErrors(() => db.select().from(toolCalls).where(eq(toolCalls.turnId, turnId)));
-}
-
 /** Turns a crash left `running`, with the chat they belong to. */
 export async function findRunningTurns(
   db: Database,

@@ -9,17 +9,10 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
-import { AppError, type AppErrorOptions } from "../errors.ts";
+import { AppError, type AppErrorOptions, type ErrorCode } from "../errors.ts";
 
-export type LlmErrorCode =
-  | "llm_request_failed"
-  | "llm_rate_limited"
-  | "llm_invalid_response"
-  | "llm_timeout"
-  | "llm_auth_failed"
-  | "llm_context_length_exceeded"
-  | "llm_model_not_available"
-  | "llm_circuit_open";
+/** The provider-failure codes of the one ErrorCode union ("not configured" is not a failure of a call). */
+export type LlmErrorCode = Exclude<Extract<ErrorCode, `llm_${string}`>, "llm_not_configured">;
 
 const transientCodes: ReadonlySet<LlmErrorCode> = new Set([
   "llm_request_failed",

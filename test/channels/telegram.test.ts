@@ -76,6 +76,23 @@ const sentTexts = (fake: TelegramFake, chatId = OWNER) =>
     .messages(chatId)
     .filter((m) => !m.deleted)
     .map((m) => m.plainText);
+/** Starts a host whose model asks for `deploy`, sends "deploy", and waits for the approval prompt. */
+async function startWithPrompt(handle: DatabaseHandle, runs: string[], finalText: string) {
+  const started = await start({
+    handle,
+    tools: [deployTool(runs)],
+    script: [
+      { toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] },
+      { text: finalText },
+    ],
+  });
+  const { fake } = started;
+  fake.pushMessage({ from: OWNER, text: "deploy" });
+  await fake.waitFor(() => fake.messages(OWNER).some((m) => m.replyMarkup?.inline_keyboard.length));
+  const prompt = fake.messages(OWNER).find((m) => m.replyMarkup?.inline_keyboard.length);
+  return { ...started, prompt, buttons: prompt?.replyMarkup?.inline_keyboard[0] ?? [] };
+}
+
 function callbackDataOf(button: unknown): string {
   return (button as { callback_data?: string } | undefined)?.callback_data ?? "";
 }
@@ -271,18 +288,7 @@ forEachBackend("telegram channel", ({ database }) => {
   ] as const) {
     test(`an approval button press (${decision}) is verified, answered and the prompt settled`, async () => {
       const runs: string[] = [];
-      const { fake } = await start({
-        handle: await database(),
-        tools: [deployTool(runs)],
-        script: [
-          { toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] },
-          { text: "finished" },
-        ],
-      });
-      fake.pushMessage({ from: OWNER, text: "deploy" });
-      await fake.waitFor(() => fake.messages(OWNER).some((m) => m.replyMarkup?.inline_keyboard.length));
-      const prompt = fake.messages(OWNER).find((m) => m.replyMarkup?.inline_keyboard.length);
-      const buttons = prompt?.replyMarkup?.inline_keyboard[0] ?? [];
+      const { fake, prompt, buttons } = await startWithPrompt(await database(), runs, "finished");
       expect(buttons.map((button) => button.text)).toEqual(["✅ Approve", "♾️ Always", "❌ Deny"]);
       const data = (
         buttons.find((button) =>
@@ -302,18 +308,8 @@ forEachBackend("telegram channel", ({ database }) => {
 
   test("stale, foreign and undecodable presses get an alert and change nothing", async () => {
     const runs: string[] = [];
-    const { fake } = await start({
-      handle: await database(),
-      tools: [deployTool(runs)],
-      script: [
-        { toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] },
-        { text: "denied, ok" },
-      ],
-    });
-    fake.pushMessage({ from: OWNER, text: "deploy" });
-    await fake.waitFor(() => fake.messages(OWNER).some((m) => m.replyMarkup?.inline_keyboard.length));
-    const prompt = fake.messages(OWNER).find((m) => m.replyMarkup?.inline_keyboard.length);
-    const [approve, , deny] = prompt?.replyMarkup?.inline_keyboard[0] ?? [];
+    const { fake, prompt, buttons } = await startWithPrompt(await database(), runs, "denied, ok");
+    const [approve, , deny] = buttons;
     const pressAndAnswer = async (from: number, data: string) => {
       const before = fake.calls.filter((call) => call.method === "answerCallbackQuery").length;
       fake.pushCallbackQuery({ from, chatId: OWNER, messageId: prompt?.messageId as number, data });
