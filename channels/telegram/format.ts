@@ -4,14 +4,14 @@
  *
  * Why HTML and not MarkdownV2: MarkdownV2 needs 18 characters escaped everywhere and rejects the
  * whole message on one stray `_`; HTML needs only `&`, `<` and `>` escaped, and the converter
- * guarantees balanced, properly nested tags (see format-inline.ts). Even so, the channel must
+ * guarantees balanced, properly nested tags (see ../shared/markdown-inline.ts). Even so, the channel must
  * retry with `plainTextFallback` when Telegram answers 400 "can't parse entities".
  *
  * Contract: the converter is total (never throws) and every output is valid Telegram HTML.
  */
-import { type Block, parseBlocks } from "./format-blocks.ts";
-import { type InlineNode, parseInline } from "./format-inline.ts";
-import { splitText } from "./split.ts";
+import { type Block, parseBlocks } from "../shared/markdown-blocks.ts";
+import { type InlineNode, parseInline } from "../shared/markdown-inline.ts";
+import { splitText } from "../shared/split.ts";
 
 /** Telegram's limit for one message text, in UTF-16 code units. */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;

@@ -1,6 +1,6 @@
 /**
  * Where inline spans begin and end, without building anything: code spans, link labels and
- * destinations, autolinks. Kept apart from the tree builder (format-inline.ts) because both the
+ * destinations, autolinks. Kept apart from the tree builder (markdown-inline.ts) because both the
  * builder and its closer search need to skip over these spans the same way.
  */
 

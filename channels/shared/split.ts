@@ -9,7 +9,7 @@
  * not additive (a closed `**` pair costs `<b></b>`, an unclosed one costs nothing). Candidates
  * are found by galloping plus binary search, so a huge reply costs O(log n) conversions per chunk.
  */
-import { type CodeAtom, type LineAtom, scanLines, toLines } from "./format-blocks.ts";
+import { type CodeAtom, type LineAtom, scanLines, toLines } from "./markdown-blocks.ts";
 
 export interface SplitOptions {
   fits: (chunk: string) => boolean;

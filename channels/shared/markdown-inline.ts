@@ -7,7 +7,7 @@
  * form a proper pair stays literal text. The rules are a pragmatic subset of CommonMark's
  * (flanking delimiters, no intraword `_`), not the full delimiter algorithm.
  */
-import { codeSpanEnd, findAutolink, findLink, isAllowedUrl, runLength } from "./format-spans.ts";
+import { codeSpanEnd, findAutolink, findLink, isAllowedUrl, runLength } from "./markdown-spans.ts";
 
 export type StyleTag = "b" | "i" | "s";
 
