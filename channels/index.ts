@@ -5,6 +5,8 @@
  */
 import type { Config } from "../src/config.ts";
 import type { Channel } from "../src/plugin/channel.ts";
+import { createDiscordChannel } from "./discord/index.ts";
+import { createSlackChannel } from "./slack/index.ts";
 import { createTelegramChannel } from "./telegram/index.ts";
 import { createTerminalChannel } from "./terminal/index.ts";
 
@@ -37,6 +39,8 @@ export const channelEntries: readonly ChannelEntry[] = [
   {
     id: "discord",
     missing: (config) => (config.discord.botToken ? null : "DISCORD_BOT_TOKEN is not set"),
+    create: (config) =>
+      createDiscordChannel({ token: config.discord.botToken as string, apiUrl: config.discord.apiUrl }),
   },
   {
     id: "slack",
@@ -47,6 +51,13 @@ export const channelEntries: readonly ChannelEntry[] = [
       }
       return null;
     },
+    create: (config) =>
+      createSlackChannel({
+        botToken: config.slack.botToken as string,
+        appToken: config.slack.appToken,
+        signingSecret: config.slack.signingSecret,
+        apiUrl: config.slack.apiUrl,
+      }),
   },
 ];
 
