@@ -3,6 +3,7 @@
  * DESIGN.md), how to parse it, its default, and whether it is a secret. `config.ts` turns these
  * into the frozen Config; `doctor` and the README table list them from here.
  */
+
 import {
   parseBoolean,
   parseDuration,
@@ -15,6 +16,7 @@ import {
   parseTimezone,
   parseUrl,
 } from "./config-parse.ts";
+import { compileSchedule } from "./scheduler/cron.ts";
 
 export interface VariableSpec {
   name: string;
@@ -192,8 +194,16 @@ export const variables: readonly VariableSpec[] = [
   { name: "HEARTBEAT_ENABLED", doc: "Run the heartbeat routine", parse: parseBoolean, default: "true" },
   {
     name: "HEARTBEAT_SCHEDULE",
-    doc: "Cron expression of the heartbeat",
-    parse: parseNonEmpty,
+    doc: "Cron expression of the heartbeat (5 or 6 fields, read in TZ)",
+    parse: (raw) => {
+      const expression = raw.trim().replace(/\s+/g, " ");
+      try {
+        compileSchedule(expression, "UTC");
+      } catch (error) {
+        throw new Error(error instanceof Error ? error.message : String(error));
+      }
+      return expression;
+    },
     default: "*/30 * * * *",
   },
   {

@@ -4,6 +4,11 @@
  */
 import type { ApprovalOutcome, ApprovalPrompt, MessageRef } from "../plugin/channel.ts";
 
+/** Where an approval prompt was shown; `channel` when it is not the conversation's own. */
+export interface PromptRef extends MessageRef {
+  channel?: string;
+}
+
 export interface Responder {
   /** A fragment of streamed text (the implementation decides how often to show it). */
   onDelta(text: string): void;
@@ -12,6 +17,6 @@ export interface Responder {
   /** A message from the host itself: errors, interruptions, command replies. */
   notice(text: string): Promise<string | undefined>;
   /** Shows an approval prompt (buttons, or the text fallback). */
-  askApproval?(prompt: ApprovalPrompt): Promise<MessageRef | undefined>;
+  askApproval?(prompt: ApprovalPrompt): Promise<PromptRef | undefined>;
   settleApproval?(ref: MessageRef, outcome: ApprovalOutcome, prompt: ApprovalPrompt): Promise<void>;
 }

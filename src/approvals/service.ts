@@ -153,7 +153,12 @@ export class ApprovalService {
       const ref = responder.askApproval ? await responder.askApproval(prompt) : undefined;
       if (!responder.askApproval) await responder.notice(fallbackPromptText(prompt));
       if (ref) {
-        await setPromptMessage(this.#db, row.id, ref.messageId);
+        await setPromptMessage(
+          this.#db,
+          row.id,
+          ref.messageId,
+          ref.channel ? { channel: ref.channel, chatId: ref.chatId } : undefined,
+        );
         // A very fast press can be decided before the prompt's id was stored: settle it now.
         const current = await getApproval(this.#db, row.id);
         if (current && current.status !== "pending") {

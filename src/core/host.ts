@@ -21,6 +21,8 @@ import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
 import type { Tool } from "../plugin/tool.ts";
+import { Scheduler } from "../scheduler/scheduler.ts";
+import { createRoutineTools } from "../scheduler/tools.ts";
 import { createChannelResponder } from "./channel-responder.ts";
 import { createCommands } from "./commands.ts";
 import { type CommandHandler, createInboundPipeline } from "./inbound.ts";
@@ -42,6 +44,8 @@ export interface HostOptions {
   historyBudgetTokens?: number;
   /** Streaming edit interval for chat replies. */
   streamIntervalMs?: number;
+  /** Scheduler timers (tests with a controllable clock turn them off and call `scheduler.tick()`). */
+  schedulerTimers?: boolean;
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>;
@@ -53,7 +57,9 @@ export async function createHost(options: HostOptions) {
   );
   bus.subscribe(createTurnRecorder(database.db));
   seedWorkspace(config.workspaceDir);
-  const runner = new ToolRunner(options.tools, log.child({ component: "tools" }));
+  // Routine tools reach the scheduler lazily: it needs the pipeline, which needs the runner.
+  const tools = [...options.tools, ...createRoutineTools(database.db, () => scheduler)];
+  const runner = new ToolRunner(tools, log.child({ component: "tools" }));
   const queue = new KeyedQueue();
   const channels = new Map(options.channels.map((channel) => [channel.id, channel]));
   const isOwner = createOwnerCheck(config, database.db);
@@ -73,6 +79,7 @@ export async function createHost(options: HostOptions) {
   });
 
   const responderFor = (conversation: Conversation): Responder => {
+    if (conversation.channel === "routine") return scheduler.responderFor(conversation);
     const channel = channels.get(conversation.channel);
     if (!channel) {
       return {
@@ -143,6 +150,19 @@ export async function createHost(options: HostOptions) {
     responderFor,
   });
 
+  const scheduler: Scheduler = new Scheduler({
+    db: database.db,
+    log: log.child({ component: "scheduler" }),
+    now: options.now,
+    timezone: config.timezone,
+    heartbeat: config.heartbeat,
+    workspaceDir: config.workspaceDir,
+    llm: options.llm,
+    channelFor: (id) => channels.get(id),
+    startTurn: (message) => pipeline.handle(message),
+    timers: options.schedulerTimers,
+  });
+
   const started: Channel[] = [];
   return {
     agent,
@@ -153,7 +173,8 @@ export async function createHost(options: HostOptions) {
     runner,
     channels,
     responderFor,
-    /** Starts the channels, then recovers what a crash left behind. */
+    scheduler,
+    /** Starts the channels, recovers what a crash left behind, then the scheduler. */
     async start(): Promise<void> {
       for (const channel of options.channels) {
         await channel.start({
@@ -175,6 +196,7 @@ export async function createHost(options: HostOptions) {
       await recoverAfterRestart({ db: database.db, log, responderFor, redispatch: pipeline.redispatch });
       await approvalService.recover();
       approvalService.startSweeper();
+      await scheduler.start();
     },
     health(): Record<string, ChannelHealth> {
       return Object.fromEntries(started.map((channel) => [channel.id, channel.health?.() ?? { ok: true }]));
@@ -182,6 +204,7 @@ export async function createHost(options: HostOptions) {
     /** Stops intake, then waits for queued turns to finish (bounded by `graceMs`). */
     async stop(graceMs = 10_000): Promise<void> {
       approvalService.stopSweeper();
+      await scheduler.stop(graceMs);
       for (const channel of started.splice(0).reverse()) {
         await channel
           .stop()

@@ -32,8 +32,22 @@ export async function listTurnApprovals(db: Database, turnId: string): Promise<A
   );
 }
 
-export async function setPromptMessage(db: Database, id: string, promptMessageId: string): Promise<void> {
-  await withDbErrors(() => db.update(approvals).set({ promptMessageId }).where(eq(approvals.id, id)));
+/**
+ * Remembers the message that shows the buttons. `place` moves the approval to the chat the prompt
+ * was actually shown in (a routine's turn asks in the owner's chat, not in its own conversation).
+ */
+export async function setPromptMessage(
+  db: Database,
+  id: string,
+  promptMessageId: string,
+  place?: { channel: string; chatId: string },
+): Promise<void> {
+  await withDbErrors(() =>
+    db
+      .update(approvals)
+      .set({ promptMessageId, ...place })
+      .where(eq(approvals.id, id)),
+  );
 }
 
 /**
