@@ -95,7 +95,8 @@ export interface SlotClaim {
   /** `next_run_at` as read; the claim fails if another process has moved it since. */
   expectedNext: Date;
   newNext: Date | null;
-  run: {
+  /** Without a run, the slot is only passed over (nothing worth a history row). */
+  run?: {
     scheduledFor: Date;
     trigger: RunTrigger;
     status: Extract<RunStatus, "running" | "skipped">;
@@ -110,7 +111,7 @@ export interface SlotClaim {
  * Takes one slot: moves the routine's `next_run_at` on (compare-and-set) and inserts the run.
  * Returns the run when this caller won, undefined when another process already took the slot.
  */
-export async function claimSlot(db: Database, claim: SlotClaim): Promise<RoutineRun | undefined> {
+export async function claimSlot(db: Database, claim: SlotClaim): Promise<RoutineRun | "passed" | undefined> {
   return withDbErrors(() =>
     db.transaction(async (tx) => {
       const moved = await tx
@@ -119,6 +120,7 @@ export async function claimSlot(db: Database, claim: SlotClaim): Promise<Routine
         .where(and(eq(routines.id, claim.routineId), eq(routines.nextRunAt, claim.expectedNext)))
         .returning({ id: routines.id });
       if (moved.length === 0) return undefined;
+      if (!claim.run) return "passed";
       const [run] = await tx
         .insert(routineRuns)
         .values({

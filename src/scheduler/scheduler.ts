@@ -56,6 +56,8 @@ import { HEARTBEAT_NAME } from "./routine-input.ts";
 const ON_TIME_GRACE_MS = 60_000;
 /** The heartbeat tells the owner after this many failures in a row, once, and slows down. */
 const HEARTBEAT_FAILURES_BEFORE_NOTICE = 3;
+/** How far the heartbeat's next check moves out after 3, 4, 5+ failures in a row. */
+const HEARTBEAT_BACKOFF_MS = [60 * 60_000, 2 * 60 * 60_000, 4 * 60 * 60_000] as const;
 /** A run claimed but never started (its process died) is given up after this long. */
 const ORPHAN_AFTER_MS = 5 * 60_000;
 
@@ -206,6 +208,8 @@ export class Scheduler {
         : `missed by ${formatDuration(now.getTime() - slot.getTime())}`;
 
     let skip: string | undefined;
+    /** Skips that happen every slot by design (quiet nights, an empty checklist) leave no history row. */
+    let pass: string | undefined;
     let checklist = "";
     if (late && routine.catchUp === "skip") {
       skip = `${missedNote} while IronClaw was not running; catch-up is "skip"`;
@@ -213,10 +217,10 @@ export class Scheduler {
       skip = "the previous run is still going";
     } else if (routine.kind === "heartbeat") {
       if (inQuietHours(now, this.options.heartbeat.quietHours, this.options.timezone)) {
-        skip = "quiet hours (HEARTBEAT_QUIET_HOURS)";
+        pass = "quiet hours (HEARTBEAT_QUIET_HOURS)";
       } else {
         checklist = this.#readChecklist();
-        if (!checklist) skip = `${HEARTBEAT_FILE} has nothing to check (no LLM call)`;
+        if (!checklist) pass = `${HEARTBEAT_FILE} has nothing to check (no LLM call)`;
       }
     }
     const run = await claimSlot(this.options.db, {
@@ -224,16 +228,18 @@ export class Scheduler {
       expectedNext: expected,
       newNext,
       startedAt: now,
-      run: {
-        scheduledFor: slot,
-        trigger,
-        status: skip ? "skipped" : "running",
-        summary: skip ?? (late ? `caught up once: ${missedNote}` : undefined),
-      },
+      run: pass
+        ? undefined
+        : {
+            scheduledFor: slot,
+            trigger,
+            status: skip ? "skipped" : "running",
+            summary: skip ?? (late ? `caught up once: ${missedNote}` : undefined),
+          },
     });
     if (!run) return; // another process took this slot
-    if (skip) {
-      this.options.log.info("routine slot skipped", { routine: routine.name, reason: skip });
+    if (run === "passed" || skip) {
+      this.options.log.debug("routine slot skipped", { routine: routine.name, reason: pass ?? skip });
       return;
     }
     this.options.log.info("routine run started", {
@@ -353,11 +359,11 @@ export class Scheduler {
   }
 
   /** Records a failed run, plans the retry or back-off, and tells the owner once per streak. */
-  async #fail(routineId: string, run: RoutineRun, reason: string): Promise<void> {
+  async #fail(routineId: string, run: RoutineRun, reason: string, turnId?: string): Promise<void> {
     const { db, log } = this.options;
     const routine = await getRoutine(db, routineId);
     const now = this.#now();
-    if (!(await finishRun(db, run.id, { status: "failed", error: reason, finishedAt: now }))) return;
+    if (!(await finishRun(db, run.id, { status: "failed", error: reason, finishedAt: now, turnId }))) return;
     if (!routine) return;
     const failures = routine.consecutiveFailures + 1;
     log.warn("routine run failed", { routine: routine.name, run: run.id, failures, reason });
@@ -367,7 +373,8 @@ export class Scheduler {
       const backoffSteps = failures - HEARTBEAT_FAILURES_BEFORE_NOTICE + 1;
       let nextRunAt = routine.nextRunAt;
       if (backoffSteps >= 1) {
-        const earliest = new Date(now.getTime() + retryDelay(backoffSteps));
+        const step = HEARTBEAT_BACKOFF_MS[Math.min(backoffSteps, HEARTBEAT_BACKOFF_MS.length) - 1] as number;
+        const earliest = new Date(now.getTime() + step);
         const slotAfterBackoff = nextSlot(cron, new Date(earliest.getTime() - 1));
         if (nextRunAt && slotAfterBackoff && slotAfterBackoff > nextRunAt) nextRunAt = slotAfterBackoff;
       }
@@ -480,7 +487,7 @@ export class Scheduler {
       await this.#interrupt(routine, run, turn.id);
       return;
     }
-    await this.#fail(routineId, run, text);
+    await this.#fail(routineId, run, text, turn?.id);
   }
 
   /** A restart cut a run short: recorded, told, and not run again (its slot is taken). */

@@ -43,13 +43,12 @@ export async function startScheduledHost(
       const routine = await getRoutineByName(database.db, name);
       return routine ? listRuns(database.db, routine.id, 100) : [];
     },
-    /** Waits until `name` has `count` runs none of which is still running or pending. */
+    /** Waits until `name` has `count` runs that started and none still running; returns those, newest first. */
     async settledRuns(name: string, count: number, timeoutMs = 10_000): Promise<RoutineRun[]> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const runs = await this.runs(name);
-        if (runs.length >= count && runs.every((run) => run.status !== "running" && run.status !== "pending"))
-          return runs;
+        const runs = (await this.runs(name)).filter((run) => run.status !== "pending");
+        if (runs.length >= count && runs.every((run) => run.status !== "running")) return runs;
         if (Date.now() > deadline) throw new Error(`runs of ${name} did not settle: ${JSON.stringify(runs)}`);
         await Bun.sleep(20);
       }
