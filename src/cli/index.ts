@@ -4,6 +4,7 @@ import { silentLogger } from "../log.ts";
 import { runApprovalsCommand } from "./approvals.ts";
 import { runDoctor } from "./doctor.ts";
 import { runPairingCommand } from "./pairing.ts";
+import { runRoutinesCommand } from "./routines.ts";
 import { runAssistant } from "./run.ts";
 
 const usage = `Usage: ironclaw [command]
@@ -13,6 +14,7 @@ Commands:
   doctor    show the effective configuration, database, LLM and channels
   approvals list [--status S]   the approval audit trail (who decided what, when, where)
   pairing list | pairing approve <channel> <code>   confirm who the owner is on a channel
+  routines list | run <name> | enable <name> | disable <name> | history <name>   scheduled routines
   help      show this help`;
 
 /** Turns errors the owner must fix into one clear line and exit code 2. */
@@ -58,6 +60,8 @@ export async function runCli(args: string[], env: Record<string, string | undefi
         return await runApprovalsCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
       case "pairing":
         return await runPairingCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
+      case "routines":
+        return await runRoutinesCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
       case "help":
       case "--help":
       case "-h":
