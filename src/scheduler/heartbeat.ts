@@ -109,6 +109,7 @@ export function quietHoursEnd(at: Date, quiet: QuietHours, timezone: string): Da
   return end;
 }
 
+/** "Mon 23 Nov, 09:00 CET" (seconds only when the time has them). */
 export function formatLocal(at: Date, timezone: string): string {
   return at.toLocaleString("en-GB", {
     timeZone: timezone,
@@ -117,6 +118,7 @@ export function formatLocal(at: Date, timezone: string): string {
     month: "short",
     hour: "2-digit",
     minute: "2-digit",
+    ...(at.getUTCSeconds() !== 0 ? { second: "2-digit" as const } : {}),
     timeZoneName: "short",
   });
 }
