@@ -40,12 +40,16 @@ forEachBackend("routine tools", ({ database }) => {
       expect(prompt?.summary).toContain("0 9 * * 1");
 
       await h.channel.press(prompt?.approvalId ?? "", "approve");
-      await h.channel.waitFor(() => h.channel.texts().includes("Done: every Monday at 09:00 I will remind you."));
+      await h.channel.waitFor(() =>
+        h.channel.texts().includes("Done: every Monday at 09:00 I will remind you."),
+      );
       const routine = await getRoutineByName(handle.db, "invoices");
       expect(routine).toMatchObject({ channel: "memory", chatId: "chat-1", timezone: "Europe/Berlin" });
       expect(routine?.nextRunAt?.toISOString()).toBe("2026-11-23T08:00:00.000Z"); // 09:00 CET
       const toolResult = JSON.parse(
-        String((h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).at(-1)?.content),
+        String(
+          (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).at(-1)?.content,
+        ),
       );
       expect(toolResult.next_runs).toContain("Mon");
 
@@ -89,20 +93,32 @@ forEachBackend("routine tools", ({ database }) => {
         prompt: "Hi.",
       });
       expect(badZone.content).toStartWith("Invalid timezone:");
-      const reserved = await call("routine_create", { name: "heartbeat", schedule: "0 9 * * *", prompt: "Hi." });
+      const reserved = await call("routine_create", {
+        name: "heartbeat",
+        schedule: "0 9 * * *",
+        prompt: "Hi.",
+      });
       expect(reserved.content).toStartWith("Invalid name:");
 
-      expect((await call("routine_create", { name: "water", schedule: "0 * * * *", prompt: "Drink." })).isError).toBe(
-        undefined,
-      );
-      const duplicate = await call("routine_create", { name: "water", schedule: "0 * * * *", prompt: "Drink." });
+      expect(
+        (await call("routine_create", { name: "water", schedule: "0 * * * *", prompt: "Drink." })).isError,
+      ).toBe(undefined);
+      const duplicate = await call("routine_create", {
+        name: "water",
+        schedule: "0 * * * *",
+        prompt: "Drink.",
+      });
       expect(duplicate.content).toContain("already exists");
 
       const listed = JSON.parse((await call("routine_list", {})).content);
       expect(listed.routines.map((r: { name: string }) => r.name)).toEqual(["water"]);
 
       const updated = await call("routine_update", { name: "water", schedule: "30 * * * *", enabled: false });
-      expect(JSON.parse(updated.content).updated).toMatchObject({ schedule: "30 * * * *", enabled: false, next_run: null });
+      expect(JSON.parse(updated.content).updated).toMatchObject({
+        schedule: "30 * * * *",
+        enabled: false,
+        next_run: null,
+      });
       const badUpdate = await call("routine_update", { name: "water", schedule: "* *" });
       expect(badUpdate.content).toStartWith("Invalid schedule:");
       const reenabled = JSON.parse((await call("routine_update", { name: "water", enabled: true })).content);

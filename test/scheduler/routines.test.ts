@@ -15,7 +15,7 @@ import type { ChatTarget, MessageRef, OutboundMessage } from "../../src/plugin/c
 import type { Tool } from "../../src/plugin/tool.ts";
 import { createRoutineRow } from "../../src/scheduler/store.ts";
 import { MemoryChannel } from "../fakes/memory-channel.ts";
-import { forEachBackend } from "../support/db.ts";
+import { forEachBackend, openSecondConnection } from "../support/db.ts";
 import { sentMessages } from "../support/llm-requests.ts";
 import { Clock, startScheduledHost, until } from "./support.ts";
 
@@ -106,9 +106,11 @@ forEachBackend("routines", ({ database }) => {
 
   test("two schedulers on one database run each slot exactly once", async () => {
     const handle = await database();
+    // On PostgreSQL the second scheduler has its own connection pool, as a second process would.
+    const second = await openSecondConnection(handle);
     const clock = new Clock(new Date(MONDAY));
     const a = await startScheduledHost(handle, clock);
-    const b = await startScheduledHost(handle, clock);
+    const b = await startScheduledHost(second ?? handle, clock);
     try {
       await ownerChat(handle.db);
       await createRoutineRow(handle.db, a.scheduler, {
@@ -130,6 +132,7 @@ forEachBackend("routines", ({ database }) => {
     } finally {
       await a.close();
       await b.close();
+      await second?.close();
     }
   });
 

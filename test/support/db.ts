@@ -133,3 +133,12 @@ export function forEachBackend(
     });
   }
 }
+
+/**
+ * A second, independent connection pool to the same test database, as another process would have
+ * (PostgreSQL only; PGlite is single-process, so the caller shares the handle instead).
+ */
+export async function openSecondConnection(handle: DatabaseHandle): Promise<DatabaseHandle | undefined> {
+  if (handle.backend !== "postgres") return undefined;
+  return wrapPostgres(urlForDatabase(handle.location), handle.location, 4);
+}
