@@ -1,21 +1,21 @@
 /**
  * The registry of built-in channels. A channel is enabled exactly when its credentials are
  * configured; `describe` says which variable is missing otherwise (shown by `ironclaw doctor`).
- * `create` returns null when the channel is not available in this build or not enabled.
+ * `create` is absent while a channel is not available in this build.
  */
 import type { Config } from "../src/config.ts";
 import type { Channel } from "../src/plugin/channel.ts";
-import { createDiscordChannel } from "./discord/index.ts";
-import { createSlackChannel } from "./slack/index.ts";
-import { createTelegramChannel } from "./telegram/index.ts";
 import { createTerminalChannel } from "./terminal/index.ts";
 
 export interface ChannelEntry {
   id: string;
   /** Why the channel is off, or null when its configuration is complete. */
   missing(config: Config): string | null;
-  /** The factory; absent while the channel is not built yet. */
-  create?(config: Config): Channel | null;
+  /**
+   * The factory; absent while the channel is not built yet. Platform SDKs are imported here, on
+   * demand, so a bot on one platform does not pay start-up time and memory for the others.
+   */
+  create?(config: Config): Promise<Channel>;
 }
 
 export const channelEntries: readonly ChannelEntry[] = [
@@ -28,8 +28,8 @@ export const channelEntries: readonly ChannelEntry[] = [
       }
       return null;
     },
-    create: (config) =>
-      createTelegramChannel({
+    create: async (config) =>
+      (await import("./telegram/index.ts")).createTelegramChannel({
         token: config.telegram.botToken as string,
         apiRoot: config.telegram.apiRoot,
         mode: config.telegram.mode,
@@ -39,8 +39,11 @@ export const channelEntries: readonly ChannelEntry[] = [
   {
     id: "discord",
     missing: (config) => (config.discord.botToken ? null : "DISCORD_BOT_TOKEN is not set"),
-    create: (config) =>
-      createDiscordChannel({ token: config.discord.botToken as string, apiUrl: config.discord.apiUrl }),
+    create: async (config) =>
+      (await import("./discord/index.ts")).createDiscordChannel({
+        token: config.discord.botToken as string,
+        apiUrl: config.discord.apiUrl,
+      }),
   },
   {
     id: "slack",
@@ -51,8 +54,8 @@ export const channelEntries: readonly ChannelEntry[] = [
       }
       return null;
     },
-    create: (config) =>
-      createSlackChannel({
+    create: async (config) =>
+      (await import("./slack/index.ts")).createSlackChannel({
         botToken: config.slack.botToken as string,
         appToken: config.slack.appToken,
         signingSecret: config.slack.signingSecret,
@@ -89,10 +92,14 @@ export function describeChannels(config: Config): ChannelStatus[] {
  * The channels to start: every enabled platform channel, plus the terminal chat when the process
  * is interactive and no platform channel is configured.
  */
-export function createEnabledChannels(config: Config, options: { interactive: boolean }): Channel[] {
-  const channels = channelEntries.flatMap((entry) =>
-    entry.missing(config) ? [] : (entry.create?.(config) ?? []),
-  );
+export async function createEnabledChannels(
+  config: Config,
+  options: { interactive: boolean },
+): Promise<Channel[]> {
+  const channels: Channel[] = [];
+  for (const entry of channelEntries) {
+    if (!entry.missing(config) && entry.create) channels.push(await entry.create(config));
+  }
   if (channels.length === 0 && options.interactive) channels.push(createTerminalChannel());
   return channels;
 }

@@ -85,7 +85,7 @@ export async function startApp(options: StartOptions): Promise<App> {
   if (llm) log.info("LLM ready", { llm: llm.description });
   else notify(noLlmMessage);
 
-  const channels = createEnabledChannels(config, {
+  const channels = await createEnabledChannels(config, {
     interactive: options.interactive ?? Boolean(process.stdin.isTTY),
   });
   const host = await createHost({
