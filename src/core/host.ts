@@ -23,6 +23,7 @@ import type { ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel
 import type { Tool } from "../plugin/tool.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
 import { createRoutineTools } from "../scheduler/tools.ts";
+import { settleWithin } from "../timeout.ts";
 import { createChannelResponder } from "./channel-responder.ts";
 import { createCommands } from "./commands.ts";
 import { type CommandHandler, createInboundPipeline } from "./inbound.ts";
@@ -210,7 +211,7 @@ export async function createHost(options: HostOptions) {
           .stop()
           .catch((error: unknown) => log.warn("channel stop failed", { channel: channel.id, error }));
       }
-      await Promise.race([queue.drain(), Bun.sleep(graceMs)]);
+      await settleWithin(queue.drain(), graceMs);
     },
   };
 }

@@ -36,6 +36,7 @@ import { AppError } from "../errors.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { Channel, InboundMessage } from "../plugin/channel.ts";
+import { settleWithin } from "../timeout.ts";
 import { compileSchedule, dueSlots, nextSlot } from "./cron.ts";
 import { Deliveries, retryDelay, retryStepsMs } from "./delivery.ts";
 import {
@@ -126,7 +127,7 @@ export class Scheduler {
     this.#running = false;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await Promise.race([this.idle(), Bun.sleep(graceMs)]);
+    await settleWithin(this.idle(), graceMs);
   }
 
   /** Resolves when the runs this process started (heartbeat calls, turn hand-offs) are done. */
