@@ -16,39 +16,28 @@ import { createHost } from "../../src/core/host.ts";
 import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
 import { getRoutineByName, listRuns } from "../../src/db/routines.ts";
-import type { ChatRequest, LlmClient } from "../../src/llm/types.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createRoutineRow } from "../../src/scheduler/store.ts";
+import { instantLlm } from "./instant-llm.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 const llmDelays: number[] = [];
 
-const instantLlm: LlmClient = {
-  label: "bench:instant",
-  async chat(request: ChatRequest) {
-    const header = request.messages.at(-1)?.content ?? "";
-    const scheduled = /scheduled for .*?(\d{2}):(\d{2}):(\d{2})/.exec(header);
-    if (scheduled) {
-      const now = new Date();
-      const slot = new Date(now);
-      slot.setUTCHours(Number(scheduled[1]), Number(scheduled[2]), Number(scheduled[3]), 0);
-      llmDelays.push(now.getTime() - slot.getTime());
-    }
-    return {
-      text: "ROUTINE_OK",
-      toolCalls: [],
-      finishReason: "stop",
-      usage: { inputTokens: 1, outputTokens: 1 },
-      provider: "bench",
-      model: "bench",
-      latencyMs: 0,
-    };
-  },
-};
+const llm = instantLlm("ROUTINE_OK", (request) => {
+  const header = request.messages.at(-1)?.content ?? "";
+  const scheduled = /scheduled for .*?(\d{2}):(\d{2}):(\d{2})/.exec(header);
+  if (!scheduled) return;
+  const now = new Date();
+  const slot = new Date(now);
+  slot.setUTCHours(Number(scheduled[1]), Number(scheduled[2]), Number(scheduled[3]), 0);
+  llmDelays.push(now.getTime() - slot.getTime());
+});
 
 async function openDatabase(): Promise<DatabaseHandle> {
   const url = process.env.BENCH_DATABASE_URL;
-  const handle = url ? await wrapPostgres(url, "bench") : await wrapPglite(await PGlite.create(), "memory://bench");
+  const handle = url
+    ? await wrapPostgres(url, "bench")
+    : await wrapPglite(await PGlite.create(), "memory://bench");
   await migrateDatabase(handle);
   return handle;
 }
@@ -63,7 +52,7 @@ const host = await createHost({
   config,
   database,
   log: silentLogger,
-  llm: instantLlm,
+  llm,
   llmDescription: "bench",
   noLlmMessage: "",
   tools: [],

@@ -16,30 +16,17 @@ import { createHost } from "../../src/core/host.ts";
 import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { setOwnerIdentity } from "../../src/db/identities.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
-import type { ChatRequest, LlmClient } from "../../src/llm/types.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
 import { createBuiltinTools } from "../../tools/index.ts";
+import { instantLlm } from "./instant-llm.ts";
 
 let lastRequestBytes = 0;
-const instantLlm: LlmClient = {
-  label: "bench:instant",
-  async chat(request: ChatRequest) {
-    lastRequestBytes = Buffer.byteLength(
-      JSON.stringify({ model: "bench", messages: request.messages, tools: request.tools }),
-    );
-    request.onTextDelta?.("Hello!");
-    return {
-      text: "Hello!",
-      toolCalls: [],
-      finishReason: "stop",
-      usage: { inputTokens: 1, outputTokens: 1 },
-      provider: "bench",
-      model: "bench",
-      latencyMs: 0,
-    };
-  },
-};
+const llm = instantLlm("Hello!", (request) => {
+  lastRequestBytes = Buffer.byteLength(
+    JSON.stringify({ model: "bench", messages: request.messages, tools: request.tools }),
+  );
+});
 
 const waiting = new Map<string, () => void>();
 let host: ChannelHost | undefined;
@@ -75,7 +62,7 @@ const assistant = await createHost({
   config,
   database,
   log: silentLogger,
-  llm: instantLlm,
+  llm,
   llmDescription: "bench",
   noLlmMessage: "",
   tools: createBuiltinTools({ allowHosts: [] }),

@@ -14,8 +14,7 @@ import { HEARTBEAT_NAME, RoutineInputError } from "./routine-input.ts";
 import type { Scheduler } from "./scheduler.ts";
 import { createRoutineRow, updateRoutineRow } from "./store.ts";
 
-const scheduleDoc =
-  'Cron expression, 5 fields "minute hour day-of-month month day-of-week" (or 6 with seconds first), e.g. "0 9 * * 1" = Mondays 09:00';
+const scheduleDoc = 'cron, 5 fields (6 with seconds), e.g. "0 9 * * 1" = Mondays 9:00';
 
 function result(value: unknown): ToolResult {
   return { content: JSON.stringify(value) };
@@ -56,36 +55,22 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
   return [
     {
       name: "routine_create",
-      description:
-        "Create a routine: a prompt IronClaw runs by itself on a cron schedule, e.g. a reminder every Monday at 9. " +
-        "The result is sent to the chat where it was created.",
+      description: "Schedule a prompt to run by itself (reminders, checks); results come to this chat.",
       risk: "write",
       approval: "unless-auto-approved",
       parameters: {
         type: "object",
         properties: {
-          name: { type: "string", description: "Short unique name, e.g. invoices" },
+          name: { type: "string" },
           schedule: { type: "string", description: scheduleDoc },
-          timezone: {
-            type: "string",
-            description: "IANA timezone, e.g. Europe/Berlin (default: the owner's TZ)",
-          },
-          prompt: {
-            type: "string",
-            description:
-              "What to do when it runs, written as an instruction, e.g. Remind the owner to review invoices",
-          },
+          timezone: { type: "string", description: "IANA, default the owner's" },
+          prompt: { type: "string", description: "instruction, e.g. Remind the owner to pay rent" },
           notify: {
             type: "string",
             enum: ["attention", "success", "failure"],
-            description:
-              "attention (default): only when something needs the owner; success: every result; failure: only failures",
+            description: "default attention",
           },
-          catch_up: {
-            type: "string",
-            enum: ["once", "skip"],
-            description: "After downtime: run once for all missed times (default) or skip them",
-          },
+          catch_up: { type: "string", enum: ["once", "skip"], description: "after downtime; default once" },
         },
         required: ["name", "schedule", "prompt"],
         additionalProperties: false,
@@ -123,7 +108,7 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
     },
     {
       name: "routine_list",
-      description: "List the routines with their schedules, next run and last run.",
+      description: "List routines with next and last run.",
       risk: "read",
       approval: "never",
       parameters: { type: "object", properties: {}, additionalProperties: false },
@@ -145,14 +130,14 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
     },
     {
       name: "routine_update",
-      description: "Change a routine: schedule, timezone, prompt, notify, catch_up, or enable/disable it.",
+      description: "Change a routine.",
       risk: "write",
       approval: "never",
       parameters: {
         type: "object",
         properties: {
           name: { type: "string" },
-          schedule: { type: "string", description: scheduleDoc },
+          schedule: { type: "string" },
           timezone: { type: "string" },
           prompt: { type: "string" },
           notify: { type: "string", enum: ["attention", "success", "failure"] },
@@ -180,7 +165,7 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
     },
     {
       name: "routine_delete",
-      description: "Delete a routine and its run history.",
+      description: "Delete a routine.",
       risk: "write",
       approval: "unless-auto-approved",
       parameters: {
@@ -208,7 +193,7 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
     },
     {
       name: "routine_run",
-      description: "Run a routine now, once (its schedule is unchanged).",
+      description: "Run a routine once now.",
       risk: "write",
       approval: "never",
       parameters: {

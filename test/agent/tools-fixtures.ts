@@ -55,13 +55,17 @@ export function createGateTool() {
   };
 }
 
-export function createRiskyTool(): Tool {
+/** A tool that needs approval ("deploy"); `runs` records each target it was really run for. */
+export function createRiskyTool(runs: string[] = []): Tool {
   return {
     name: "deploy",
     description: "Deploys",
     risk: "exec",
     approval: "unless-auto-approved",
     parameters: { type: "object", properties: { target: { type: "string" } }, required: ["target"] },
-    execute: async (params) => ({ content: `deployed ${String(params.target)}` }),
+    execute: async (params) => {
+      runs.push(String(params.target));
+      return { content: `deployed ${String(params.target)}` };
+    },
   };
 }

@@ -3,6 +3,7 @@
  * gateway WebSocket), the real host (pipeline, agent, approvals, database) runs behind it, and the
  * real OpenAI SDK talks to the fake LLM.
  */
+
 import { afterEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createDiscordChannel, type DiscordChannelConfig } from "../../channels/discord/index.ts";
@@ -10,6 +11,7 @@ import { approvePairingCode } from "../../src/core/pairing.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
+import { createRiskyTool } from "../agent/tools-fixtures.ts";
 import { type DiscordFake, type FakeMessage, startDiscordFake } from "../fakes/discord/discord-fake.ts";
 import type { Script } from "../fakes/llm/scripted-server.ts";
 import { forEachBackend } from "../support/db.ts";
@@ -22,20 +24,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function deployTool(runs: string[]): Tool {
-  return {
-    name: "deploy",
-    description: "Deploys",
-    risk: "exec",
-    approval: "unless-auto-approved",
-    parameters: { type: "object", properties: { target: { type: "string" } }, required: ["target"] },
-    execute: async (params) => {
-      runs.push(String(params.target));
-      return { content: `deployed ${String(params.target)}` };
-    },
-  };
-}
 
 interface Setup {
   handle: DatabaseHandle;
@@ -93,7 +81,7 @@ const buttonsOf = (message: FakeMessage | undefined): Button[] =>
 async function startWithPrompt(handle: DatabaseHandle, runs: string[], finalText: string) {
   const started = await start({
     handle,
-    tools: [deployTool(runs)],
+    tools: [createRiskyTool(runs)],
     script: [
       { toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] },
       { text: finalText },
@@ -256,7 +244,7 @@ forEachBackend("discord channel", ({ database }) => {
     const first = await start({
       handle,
       fake,
-      tools: [deployTool(runs)],
+      tools: [createRiskyTool(runs)],
       script: [{ toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] }],
     });
     fake.pushDm({ from: OWNER, text: "deploy" });
@@ -268,7 +256,7 @@ forEachBackend("discord channel", ({ database }) => {
     const second = await start({
       handle,
       fake,
-      tools: [deployTool(runs)],
+      tools: [createRiskyTool(runs)],
       script: [{ text: "deployed after restart" }],
     });
     await press(fake, {

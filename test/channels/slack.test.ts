@@ -4,11 +4,12 @@
  * (pipeline, agent, approvals, database) runs behind it, and the real OpenAI SDK talks to the
  * fake LLM.
  */
+
 import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { approvePairingCode } from "../../src/core/pairing.ts";
+import { createRiskyTool } from "../agent/tools-fixtures.ts";
 import {
-  deployTool,
   hasButtons,
   logged,
   newSlackFake,
@@ -256,7 +257,7 @@ forEachBackend("slack channel", ({ database }) => {
     const first = await start({
       handle,
       slack,
-      tools: [deployTool(runs)],
+      tools: [createRiskyTool(runs)],
       script: [{ toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] }],
     });
     slack.pushDm({ from: OWNER, text: "deploy" });
@@ -269,7 +270,7 @@ forEachBackend("slack channel", ({ database }) => {
     const second = await start({
       handle,
       slack,
-      tools: [deployTool(runs)],
+      tools: [createRiskyTool(runs)],
       script: [{ text: "deployed after restart" }],
     });
     slack.pressButton({ from: OWNER, message: prompt, actionId: buttonId(prompt, "Approve") });

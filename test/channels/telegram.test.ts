@@ -3,12 +3,14 @@
  * the real host (pipeline, agent, approvals, database) runs behind it, and the real OpenAI SDK
  * talks to the fake LLM.
  */
+
 import { afterEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createTelegramChannel, type TelegramChannelConfig } from "../../channels/telegram/index.ts";
 import { approvePairingCode } from "../../src/core/pairing.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
+import { createRiskyTool } from "../agent/tools-fixtures.ts";
 import type { Script } from "../fakes/llm/scripted-server.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram/bot-api-fake.ts";
 import { forEachBackend } from "../support/db.ts";
@@ -19,20 +21,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function deployTool(runs: string[]): Tool {
-  return {
-    name: "deploy",
-    description: "Deploys",
-    risk: "exec",
-    approval: "unless-auto-approved",
-    parameters: { type: "object", properties: { target: { type: "string" } }, required: ["target"] },
-    execute: async (params) => {
-      runs.push(String(params.target));
-      return { content: `deployed ${String(params.target)}` };
-    },
-  };
-}
 
 interface Setup {
   handle: DatabaseHandle;
@@ -80,7 +68,7 @@ const sentTexts = (fake: TelegramFake, chatId = OWNER) =>
 async function startWithPrompt(handle: DatabaseHandle, runs: string[], finalText: string) {
   const started = await start({
     handle,
-    tools: [deployTool(runs)],
+    tools: [createRiskyTool(runs)],
     script: [
       { toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] },
       { text: finalText },
@@ -338,7 +326,7 @@ forEachBackend("telegram channel", ({ database }) => {
     const first = await start({
       handle,
       fake,
-      tools: [deployTool(runs)],
+      tools: [createRiskyTool(runs)],
       script: [{ toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] }],
     });
     fake.pushMessage({ from: OWNER, text: "deploy" });
@@ -348,7 +336,7 @@ forEachBackend("telegram channel", ({ database }) => {
     const second = await start({
       handle,
       fake,
-      tools: [deployTool(runs)],
+      tools: [createRiskyTool(runs)],
       script: [{ text: "deployed after restart" }],
     });
     fake.pushCallbackQuery({

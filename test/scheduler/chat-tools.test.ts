@@ -9,6 +9,7 @@ import { getRoutineByName } from "../../src/db/routines.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { forEachBackend } from "../support/db.ts";
+import { sentMessages } from "../support/llm-requests.ts";
 import { Clock, startScheduledHost } from "./support.ts";
 
 forEachBackend("routine tools", ({ database }) => {
@@ -46,11 +47,7 @@ forEachBackend("routine tools", ({ database }) => {
       const routine = await getRoutineByName(handle.db, "invoices");
       expect(routine).toMatchObject({ channel: "memory", chatId: "chat-1", timezone: "Europe/Berlin" });
       expect(routine?.nextRunAt?.toISOString()).toBe("2026-11-23T08:00:00.000Z"); // 09:00 CET
-      const toolResult = JSON.parse(
-        String(
-          (h.llmServer.requests[1]?.body.messages as { role: string; content: string }[]).at(-1)?.content,
-        ),
-      );
+      const toolResult = JSON.parse(sentMessages(h.llmServer.requests[1]).at(-1)?.content ?? "{}");
       expect(toolResult.next_runs).toContain("Mon");
 
       h.llmServer.enqueue({ text: "Time to review the invoices!" });

@@ -8,16 +8,18 @@
  */
 import { expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import type { DatabaseHandle } from "../../src/db/client.ts";
 import { getOrCreateConversation } from "../../src/db/conversations.ts";
 import { getRoutineByName } from "../../src/db/routines.ts";
 import { approvals, routineDeliveries } from "../../src/db/schema/index.ts";
 import type { ChatTarget, MessageRef, OutboundMessage } from "../../src/plugin/channel.ts";
-import type { Tool } from "../../src/plugin/tool.ts";
 import { createRoutineRow } from "../../src/scheduler/store.ts";
+import { createRiskyTool } from "../agent/tools-fixtures.ts";
 import { MemoryChannel } from "../fakes/memory-channel.ts";
 import { forEachBackend, openSecondConnection } from "../support/db.ts";
+import type { HostHarnessOptions } from "../support/host.ts";
 import { sentMessages } from "../support/llm-requests.ts";
-import { Clock, startScheduledHost, until } from "./support.ts";
+import { Clock, type ScheduledHost, startScheduledHost, until } from "./support.ts";
 
 /** Monday 23 November 2026, 08:59:30 UTC. */
 const MONDAY = "2026-11-23T08:59:30Z";
@@ -39,12 +41,24 @@ class FlakyChannel extends MemoryChannel {
 }
 
 forEachBackend("routines", ({ database }) => {
-  test("a routine fires at its slot and its answer reaches the owner's most recent chat", async () => {
+  /** A host on a fresh database with the clock at MONDAY, where the owner already has a chat. */
+  async function scenario(
+    options: HostHarnessOptions,
+    body: (context: { handle: DatabaseHandle; clock: Clock; h: ScheduledHost }) => Promise<void>,
+  ): Promise<void> {
     const handle = await database();
     const clock = new Clock(new Date(MONDAY));
-    const h = await startScheduledHost(handle, clock);
+    const h = await startScheduledHost(handle, clock, options);
     try {
       await ownerChat(handle.db);
+      await body({ handle, clock, h });
+    } finally {
+      await h.close();
+    }
+  }
+
+  test("a routine fires at its slot and its answer reaches the owner's most recent chat", async () => {
+    await scenario({}, async ({ handle, clock, h }) => {
       const routine = await createRoutineRow(handle.db, h.scheduler, {
         name: "invoices",
         schedule: "0 9 * * 1",
@@ -75,17 +89,11 @@ forEachBackend("routines", ({ database }) => {
       expect((await getRoutineByName(handle.db, "invoices"))?.nextRunAt?.toISOString()).toBe(
         "2026-11-30T09:00:00.000Z",
       );
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a streamed 'nothing to report' answer is never shown, not even partially", async () => {
-    const handle = await database();
-    const clock = new Clock(new Date(MONDAY));
-    const h = await startScheduledHost(handle, clock);
-    try {
-      await ownerChat(handle.db);
+    await scenario({}, async ({ handle, clock, h }) => {
       await createRoutineRow(handle.db, h.scheduler, {
         name: "inbox",
         schedule: "* * * * *",
@@ -99,9 +107,7 @@ forEachBackend("routines", ({ database }) => {
       expect(h.llmServer.requests[0]?.body.stream).toBe(true);
       expect(h.channel.sent).toHaveLength(0);
       expect(await h.deliveries()).toHaveLength(0);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("two schedulers on one database run each slot exactly once", async () => {
@@ -137,11 +143,7 @@ forEachBackend("routines", ({ database }) => {
   });
 
   test("after downtime a routine that missed slots runs once, and the history says so", async () => {
-    const handle = await database();
-    const clock = new Clock(new Date(MONDAY));
-    const h = await startScheduledHost(handle, clock);
-    try {
-      await ownerChat(handle.db);
+    await scenario({}, async ({ handle, clock, h }) => {
       await createRoutineRow(handle.db, h.scheduler, {
         name: "every-minute",
         schedule: "* * * * *",
@@ -170,17 +172,11 @@ forEachBackend("routines", ({ database }) => {
       expect((await getRoutineByName(handle.db, "every-minute"))?.nextRunAt?.toISOString()).toBe(
         "2026-11-23T10:01:00.000Z",
       );
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a failing routine retries after 30 s, tells the owner once, and recovers", async () => {
-    const handle = await database();
-    const clock = new Clock(new Date(MONDAY));
-    const h = await startScheduledHost(handle, clock);
-    try {
-      await ownerChat(handle.db);
+    await scenario({}, async ({ handle, clock, h }) => {
       await createRoutineRow(handle.db, h.scheduler, {
         name: "report",
         schedule: "0 9 * * *",
@@ -210,18 +206,12 @@ forEachBackend("routines", ({ database }) => {
       await h.channel.waitFor(() => h.channel.texts().includes("Report: all green."));
       expect((await h.settledRuns("report", 3))[0]?.status).toBe("attention");
       expect((await getRoutineByName(handle.db, "report"))?.consecutiveFailures).toBe(0);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a channel that is down keeps the message for the next attempt", async () => {
-    const handle = await database();
-    const clock = new Clock(new Date(MONDAY));
     const channel = new FlakyChannel();
-    const h = await startScheduledHost(handle, clock, { channel });
-    try {
-      await ownerChat(handle.db);
+    await scenario({ channel }, async ({ handle, clock, h }) => {
       await createRoutineRow(handle.db, h.scheduler, {
         name: "water",
         schedule: "0 9 * * *",
@@ -255,27 +245,14 @@ forEachBackend("routines", ({ database }) => {
         .where(eq(routineDeliveries.id, kept?.id ?? ""));
       expect(delivered?.deliveredAt).not.toBeNull();
       expect(delivered?.attempts).toBe(2);
-    } finally {
-      await h.close();
-    }
+    });
   });
 
   test("a risky tool inside a routine waits for the owner's button in the owner's chat", async () => {
     const handle = await database();
     const clock = new Clock(new Date(MONDAY));
     const deployed: string[] = [];
-    const deploy: Tool = {
-      name: "deploy",
-      description: "Deploys",
-      risk: "exec",
-      approval: "unless-auto-approved",
-      parameters: { type: "object", properties: { target: { type: "string" } }, required: ["target"] },
-      execute: async (params) => {
-        deployed.push(String(params.target));
-        return { content: "deployed" };
-      },
-    };
-    const h = await startScheduledHost(handle, clock, { tools: [deploy] });
+    const h = await startScheduledHost(handle, clock, { tools: [createRiskyTool(deployed)] });
     try {
       await ownerChat(handle.db);
       await createRoutineRow(handle.db, h.scheduler, {

@@ -59,6 +59,8 @@ export async function startScheduledHost(
   };
 }
 
+export type ScheduledHost = Awaited<ReturnType<typeof startScheduledHost>>;
+
 export async function until(predicate: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {

@@ -2,12 +2,14 @@
  * Set-up for the Slack channel tests (test/channels/slack*.test.ts): the fake Slack, the real channel (Socket Mode or HTTP mode
  * behind the real gateway route), and the real host on a test database, torn down after each test.
  */
+
 import { afterEach } from "bun:test";
 import { createSlackChannel, type SlackChannelConfig } from "../../../channels/slack/index.ts";
 import type { DatabaseHandle } from "../../../src/db/client.ts";
 import { startGateway } from "../../../src/gateway/server.ts";
 import { createLogger, type Logger } from "../../../src/log.ts";
 import type { Tool } from "../../../src/plugin/tool.ts";
+import { createRiskyTool } from "../../agent/tools-fixtures.ts";
 import { startHostHarness } from "../../support/host.ts";
 import type { Script } from "../llm/scripted-server.ts";
 import { type FakeMessage, type SlackFake, startSlackFake } from "./slack-fake.ts";
@@ -108,20 +110,6 @@ export function waitForReply(slack: SlackFake, predicate: (texts: string[]) => b
   );
 }
 
-export function deployTool(runs: string[]): Tool {
-  return {
-    name: "deploy",
-    description: "Deploys",
-    risk: "exec",
-    approval: "unless-auto-approved",
-    parameters: { type: "object", properties: { target: { type: "string" } }, required: ["target"] },
-    execute: async (params) => {
-      runs.push(String(params.target));
-      return { content: `deployed ${String(params.target)}` };
-    },
-  };
-}
-
 export const hasButtons = (message: FakeMessage): boolean =>
   message.blocks.some((block) => (block as { type?: string }).type === "actions");
 
@@ -129,7 +117,7 @@ export const hasButtons = (message: FakeMessage): boolean =>
 export async function startWithPrompt(setup: Setup & { runs: string[]; finalText: string }) {
   const started = await start({
     ...setup,
-    tools: [deployTool(setup.runs)],
+    tools: [createRiskyTool(setup.runs)],
     script: [
       { toolCalls: [{ id: "c1", name: "deploy", arguments: '{"target":"prod"}' }] },
       { text: setup.finalText },
