@@ -168,7 +168,9 @@ export class Scheduler {
     const wake = await nextWakeUp(this.options.db);
     const delay = wake ? wake.getTime() - this.#now().getTime() : maxSleep;
     if (!this.#running) return;
-    this.#arm(Math.max(0, Math.min(delay, maxSleep)));
+    // Right after a pass nothing should be due; if something still is, its start failed: retry
+    // in a second rather than spinning on the database.
+    this.#arm(delay <= 0 ? Math.min(1_000, maxSleep) : Math.min(delay, maxSleep));
   }
 
   async #tickOnce(): Promise<void> {
