@@ -7,18 +7,11 @@
  *
  *   bun scripts/bench/schedule.ts
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { loadConfig } from "../../src/config.ts";
 import { createHost } from "../../src/core/host.ts";
-import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
-import { migrateDatabase } from "../../src/db/migrate.ts";
 import { getRoutineByName, listRuns } from "../../src/db/routines.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createRoutineRow } from "../../src/scheduler/store.ts";
-import { instantLlm } from "./instant-llm.ts";
+import { benchConfig, instantLlm, openBenchDatabase } from "./support.ts";
 
 const runs = Number(process.env.BENCH_RUNS ?? 30);
 const llmDelays: number[] = [];
@@ -33,21 +26,8 @@ const llm = instantLlm("ROUTINE_OK", (request) => {
   llmDelays.push(now.getTime() - slot.getTime());
 });
 
-async function openDatabase(): Promise<DatabaseHandle> {
-  const url = process.env.BENCH_DATABASE_URL;
-  const handle = url
-    ? await wrapPostgres(url, "bench")
-    : await wrapPglite(await PGlite.create(), "memory://bench");
-  await migrateDatabase(handle);
-  return handle;
-}
-
-const database = await openDatabase();
-const home = mkdtempSync(join(tmpdir(), "ironclaw-bench-"));
-const config = loadConfig({
-  env: { IRONCLAW_HOME: home, TZ: "UTC", HEARTBEAT_ENABLED: "false" },
-  file: { path: join(home, "x.toml"), values: {}, warnings: [] },
-});
+const database = await openBenchDatabase();
+const config = benchConfig({ TZ: "UTC", HEARTBEAT_ENABLED: "false" });
 const host = await createHost({
   config,
   database,

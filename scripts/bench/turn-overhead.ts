@@ -7,19 +7,12 @@
  *
  *   bun scripts/bench/turn-overhead.ts
  */
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { loadConfig } from "../../src/config.ts";
 import { createHost } from "../../src/core/host.ts";
-import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { setOwnerIdentity } from "../../src/db/identities.ts";
-import { migrateDatabase } from "../../src/db/migrate.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
 import { createBuiltinTools } from "../../tools/index.ts";
-import { instantLlm } from "./instant-llm.ts";
+import { benchConfig, instantLlm, openBenchDatabase } from "./support.ts";
 
 let lastRequestBytes = 0;
 const llm = instantLlm("Hello!", (request) => {
@@ -42,21 +35,8 @@ const channel: Channel = {
   },
 };
 
-async function openDatabase(): Promise<DatabaseHandle> {
-  const url = process.env.BENCH_DATABASE_URL;
-  const handle = url
-    ? await wrapPostgres(url, "bench")
-    : await wrapPglite(await PGlite.create(), "memory://bench");
-  await migrateDatabase(handle);
-  return handle;
-}
-
-const database = await openDatabase();
-const home = mkdtempSync(join(tmpdir(), "ironclaw-bench-"));
-const config = loadConfig({
-  env: { IRONCLAW_HOME: home },
-  file: { path: join(home, "x.toml"), values: {}, warnings: [] },
-});
+const database = await openBenchDatabase();
+const config = benchConfig();
 await setOwnerIdentity(database.db, { channel: "bench", externalUserId: "owner", source: "config" });
 const assistant = await createHost({
   config,
