@@ -112,6 +112,8 @@ describe("slack fake: Socket Mode", () => {
   test("hello, an events_api envelope acknowledged by id, and a disconnect that leads to a reconnect", async () => {
     const client = socketClient();
     const received: unknown[] = [];
+    let connected = 0;
+    client.on("connected", () => connected++);
     client.on("message", async ({ ack, event }: { ack: () => Promise<void>; event: unknown }) => {
       received.push(event);
       await ack();
@@ -122,6 +124,9 @@ describe("slack fake: Socket Mode", () => {
     expect(received).toMatchObject([{ type: "message", text: "hello", user: OWNER, channel_type: "im" }]);
     slack.disconnectSocket();
     await until(() => slack.connections().length === 2 && slack.connections()[1]?.helloSent === true);
+    // Wait for the client's side of the reconnect too: disconnecting the SDK while its reconnect is
+    // still connecting rejects that internal start() with nobody listening (an unhandled error).
+    await until(() => connected === 2);
     expect(slack.connections()[0]?.closedAt).toBeDefined();
     expect(slack.calls.filter((call) => call.method === "apps.connections.open")).toHaveLength(2);
   });
