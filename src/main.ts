@@ -6,4 +6,7 @@
  */
 import { runCli } from "./cli/index.ts";
 
+// Everything IronClaw creates (database files, logs, keys) is for the owner only (see home.ts).
+process.umask(0o077);
+
 process.exitCode = await runCli(process.argv.slice(2), process.env);

@@ -11,6 +11,7 @@ import { variables } from "../config-variables.ts";
 import { openDatabase } from "../db/open.ts";
 import { readSettings } from "../db/settings.ts";
 import { AppError, describeError } from "../errors.ts";
+import { findLooseModes, formatMode } from "../home.ts";
 import { createLogger } from "../log.ts";
 
 function displayValue(name: string, value: unknown, secret: boolean): string {
@@ -36,6 +37,10 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   let healthy = true;
 
   print("IronClaw doctor");
+  print("");
+  print("Data folder");
+  for (const line of describeHomePermissions(config.home)) print(`  ${line}`);
+
   print("");
   print("Database");
   const backend = config.database.url
@@ -85,6 +90,18 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   }
   for (const warning of config.warnings) print(`  warning: ${warning}`);
   return healthy;
+}
+
+/** Owner-only is the rule for IRONCLAW_HOME (tokens, keys, the database); says what breaks it. */
+function describeHomePermissions(home: string): string[] {
+  if (!existsSync(home)) return [`${home}: not created yet (it will be created owner-only, 0700)`];
+  const loose = findLooseModes(home, { limit: 6, reachableOnly: true });
+  if (loose.length === 0) return [`${home}: owner-only`];
+  const shown = loose.slice(0, 5).map((entry) => `${entry.path} (${formatMode(entry.mode)})`);
+  return [
+    `warning: ${home} has entries other users can read or write: ${shown.join(", ")}${loose.length > 5 ? ", …" : ""}`,
+    `fix: start ironclaw once (it tightens them), or run chmod -R go-rwx ${home}`,
+  ];
 }
 
 /** Asks a running assistant's /readyz (its live channel health); a short timeout keeps doctor quick. */

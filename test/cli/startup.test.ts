@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { childEnv, runCli, startAssistant, temporaryHome } from "../support/cli.ts";
 
@@ -59,7 +59,7 @@ describe("the assistant process", () => {
     const stopped = await first.stop("SIGTERM");
     expect(stopped.exitCode).toBe(0);
     expect(stopped.output).toContain("stopped");
-    expect(existsSync(join(home, "pgdata.lock"))).toBe(false);
+    expect(readFileSync(join(home, "pgdata.lock"), "utf8")).toBe(""); // lock released
 
     // Second run: the token generated and stored by the first run is still there.
     const second = startAssistant(env);
