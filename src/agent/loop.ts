@@ -141,7 +141,11 @@ async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTo
   }
 }
 
-/** Runs every call the policy allows, in parallel; calls that need approval stay without result. */
+/**
+ * Runs every call the policy allows, in parallel; calls that need approval stay without result.
+ * Before a call waits for the owner, the tool's precheck runs: a call the tool would refuse
+ * (a private address, say) fails now instead of asking the owner to approve it for nothing.
+ */
 async function runCalls(deps: LoopDependencies, calls: ToolCall[]): Promise<PendingCall[]> {
   return Promise.all(
     calls.map(async (call): Promise<PendingCall> => {
@@ -151,19 +155,27 @@ async function runCalls(deps: LoopDependencies, calls: ToolCall[]): Promise<Pend
       const verdict = await deps.gate(prepared);
       if (verdict.action === "refuse")
         return finish(deps, call, { content: verdict.reason, isError: true }, "denied");
-      if (verdict.action === "ask") return { call };
+      if (verdict.action === "ask") {
+        const refusal = await deps.runner.precheck(prepared, toolContext(deps, prepared));
+        if (refusal !== null) return finish(deps, call, { content: refusal, isError: true }, "failed");
+        return { call };
+      }
       return execute(deps, prepared);
     }),
   );
 }
 
-async function execute(deps: LoopDependencies, prepared: PreparedCall): Promise<PendingCall> {
-  const result = await deps.runner.execute(prepared, {
+function toolContext(deps: LoopDependencies, prepared: PreparedCall) {
+  return {
     signal: deps.signal,
     log: deps.log.child({ tool: prepared.call.name }),
     conversationId: deps.conversationId,
     turnId: deps.turnId,
-  });
+  };
+}
+
+async function execute(deps: LoopDependencies, prepared: PreparedCall): Promise<PendingCall> {
+  const result = await deps.runner.execute(prepared, toolContext(deps, prepared));
   return finish(deps, prepared.call, result, result.isError ? "failed" : "succeeded");
 }
 

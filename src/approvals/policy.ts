@@ -3,11 +3,17 @@
  * (`never | unless-auto-approved | always`); the owner's per-tool choice (`ask | always-allow |
  * disabled`, stored in settings as `tool_policy.<name>`) refines it. "always-allow" never lifts
  * an `always`-tier tool: those ask every time. A disabled tool is refused whatever its tier.
+ *
+ * A tool may set the tier per call (`approvalFor`): routine_update is `always` for a change that
+ * makes a routine do more (prompt, schedule, timezone, notify, re-enabling) and `never` for one
+ * that does not, so the owner's "Always" can never let a prompt-injected model rewrite a routine.
+ * The same tier decides whether "Always" is offered on the prompt.
  */
 import type { GateVerdict } from "../agent/loop.ts";
 import type { PreparedCall } from "../agent/tool-runner.ts";
 import type { Database } from "../db/client.ts";
 import { getSetting, putSetting } from "../db/settings.ts";
+import type { Tool, ToolApproval } from "../plugin/tool.ts";
 
 export const toolChoices = ["ask", "always-allow", "disabled"] as const;
 export type ToolChoice = (typeof toolChoices)[number];
@@ -31,8 +37,19 @@ export function createApprovalGate(db: Database) {
     if (choice === "disabled") {
       return { action: "refuse", reason: `The owner has disabled the tool ${tool.name}; it was not run.` };
     }
-    if (tool.approval === "never") return { action: "run" };
-    if (tool.approval === "unless-auto-approved" && choice === "always-allow") return { action: "run" };
+    const tier = await approvalTierOf(tool, prepared.params ?? {});
+    if (tier === "never") return { action: "run" };
+    if (tier === "unless-auto-approved" && choice === "always-allow") return { action: "run" };
     return { action: "ask" };
   };
+}
+
+/** The tier of one call: the tool's per-call answer, else its declared tier; fails closed. */
+export async function approvalTierOf(tool: Tool, params: Record<string, unknown>): Promise<ToolApproval> {
+  if (!tool.approvalFor) return tool.approval;
+  try {
+    return await tool.approvalFor(params);
+  } catch {
+    return "always";
+  }
 }

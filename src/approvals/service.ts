@@ -34,7 +34,7 @@ import { getTurn, transitionTurn } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalDecision, ApprovalOutcome, Channel } from "../plugin/channel.ts";
 import { fingerprintCall, fingerprintsMatch } from "./fingerprint.ts";
-import { setToolChoice } from "./policy.ts";
+import { approvalTierOf, setToolChoice } from "./policy.ts";
 import { type ApprovalView, fallbackPromptText, outcomeWords, promptOf, viewOf } from "./prompts.ts";
 import { summarizeCall } from "./summary.ts";
 import { observeTurn, type TurnResult } from "./turn-result.ts";
@@ -118,9 +118,11 @@ export class ApprovalService {
         callId: pending.call.id,
         tool: pending.call.name,
         params,
-        summary: summarizeCall(prepared.tool, params),
+        summary: await summarizeCall(prepared.tool, params),
         fingerprint: fingerprintCall(key, pending.call.name, params),
-        allowAlways: prepared.tool?.approval === "always" ? "no" : "yes",
+        // The call's own tier: a routine change that needs approval never offers "Always".
+        allowAlways:
+          prepared.tool && (await approvalTierOf(prepared.tool, params)) === "always" ? "no" : "yes",
         expiresAt,
         channel: conversation.channel,
         chatId: conversation.chatId,

@@ -22,10 +22,13 @@ function redact(value: unknown, key = ""): unknown {
   return value;
 }
 
-export function summarizeCall(tool: Tool | undefined, params: Record<string, unknown>): string {
+export async function summarizeCall(
+  tool: Tool | undefined,
+  params: Record<string, unknown>,
+): Promise<string> {
   if (tool?.summarize) {
     try {
-      return tool.summarize(params);
+      return await tool.summarize(params);
     } catch {
       // fall through to the generic summary
     }

@@ -43,8 +43,20 @@ export interface Tool {
   readonly approval: ToolApproval;
   execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
   /**
-   * One-line, secret-free summary of a call for approval prompts. Defaults to the parameters
-   * with secret-looking values redacted.
+   * Short, secret-free summary of a call for approval prompts (may read state, e.g. to show
+   * old → new values). Defaults to the parameters with secret-looking values redacted.
    */
-  summarize?(params: Record<string, unknown>): string;
+  summarize?(params: Record<string, unknown>): string | Promise<string>;
+  /**
+   * The tier of this particular call, when it depends on the arguments (routine_update asks only
+   * when the change makes the routine do more). Without it every call has `approval`. A throw
+   * counts as `always`.
+   */
+  approvalFor?(params: Record<string, unknown>): Promise<ToolApproval>;
+  /**
+   * Checks made before the owner is asked, so nobody is asked to approve a call that would be
+   * refused anyway (http_request checks the destination). Returns the refusal for the model, or
+   * null. `execute` must still check: time passes between the question and the answer.
+   */
+  precheck?(params: Record<string, unknown>, context: ToolContext): Promise<string | null>;
 }

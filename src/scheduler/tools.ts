@@ -1,63 +1,62 @@
 /**
- * Routines from chat: routine_create and routine_delete change what runs unattended, so they
- * wait for the owner's approval; routine_list, routine_update and routine_run do not. Invalid
- * schedules or timezones come back to the model as errors naming the field, so it can fix them
- * or ask the owner.
+ * Routines from chat. A routine runs unattended with every tool the model has, so each tool's
+ * approval tier is chosen for the case where the model is obeying text it fetched rather than
+ * the owner:
+ * - routine_create is `always` tier: a new routine is as powerful as rewriting one ("fetch this
+ *   URL every second"), so the owner sees the name, schedule and prompt every time; "Always" is
+ *   not offered.
+ * - routine_update depends on the change (routine-update-tool.ts): anything that makes a routine
+ *   do more asks every time, old → new; disabling does not ask.
+ * - routine_run is `unless-auto-approved`: it can only run a prompt the owner already approved,
+ *   but running it on demand is still acting on the owner's behalf.
+ * - routine_delete is `unless-auto-approved`: deleting cannot make anything run; the loss is the
+ *   owner's to accept with "Always".
+ * - routine_list only reads: `never`.
+ * Every tool that asks has a precheck, so the owner is never asked to approve a call that would
+ * fail (an invalid schedule, a routine that does not exist); such a call comes back to the model
+ * as an error naming the field.
  */
 import type { Database } from "../db/client.ts";
 import { getConversation } from "../db/conversations.ts";
-import { deleteRoutine, getRoutineByName, listRoutines, listRuns, type Routine } from "../db/routines.ts";
-import { ConflictError } from "../errors.ts";
-import type { Tool, ToolResult } from "../plugin/tool.ts";
+import { deleteRoutine, getRoutineByName, listRoutines, listRuns } from "../db/routines.ts";
+import type { Tool } from "../plugin/tool.ts";
 import { compileSchedule, describeNext } from "./cron.ts";
-import { HEARTBEAT_NAME, RoutineInputError } from "./routine-input.ts";
+import {
+  checkCatchUp,
+  checkName,
+  checkNotify,
+  checkPrompt,
+  checkSchedule,
+  HEARTBEAT_NAME,
+  RoutineInputError,
+} from "./routine-input.ts";
+import {
+  failure,
+  findRoutine,
+  refusalOf,
+  result,
+  scheduleDoc,
+  shortPrompt,
+  view,
+} from "./routine-tool-support.ts";
+import { createRoutineUpdateTool } from "./routine-update-tool.ts";
 import type { Scheduler } from "./scheduler.ts";
-import { createRoutineRow, updateRoutineRow } from "./store.ts";
+import { createRoutineRow } from "./store.ts";
 
-const scheduleDoc = 'cron, 5 fields (6 with seconds), e.g. "0 9 * * 1" = Mondays 9:00';
-
-function result(value: unknown): ToolResult {
-  return { content: JSON.stringify(value) };
-}
-
-function failure(error: unknown): ToolResult {
-  if (error instanceof RoutineInputError)
-    return { content: `Invalid ${error.field}: ${error.message}`, isError: true };
-  if (error instanceof ConflictError)
-    return { content: "A routine with that name already exists.", isError: true };
-  throw error;
-}
-
-function view(routine: Routine) {
-  return {
-    name: routine.name,
-    schedule: routine.schedule,
-    timezone: routine.timezone,
-    prompt: routine.prompt,
-    enabled: routine.enabled,
-    notify: routine.notify,
-    catch_up: routine.catchUp,
-    deliver_to: routine.channel
-      ? `${routine.channel}${routine.chatId ? `:${routine.chatId}` : ""}`
-      : "most recent chat",
-    next_run: routine.nextRunAt?.toISOString() ?? null,
-  };
-}
-
-async function findRoutine(db: Database, raw: unknown): Promise<Routine> {
-  const name = typeof raw === "string" ? raw.trim() : "";
-  const routine = name ? await getRoutineByName(db, name) : undefined;
-  if (!routine) throw new RoutineInputError("name", `no routine named "${name}"`);
-  return routine;
+function refuseHeartbeatDelete(name: string): void {
+  if (name === HEARTBEAT_NAME) {
+    throw new RoutineInputError("name", "the heartbeat cannot be deleted; set HEARTBEAT_ENABLED=false");
+  }
 }
 
 export function createRoutineTools(db: Database, scheduler: () => Scheduler): Tool[] {
   return [
     {
       name: "routine_create",
-      description: "Schedule a prompt to run by itself (reminders, checks); results come to this chat.",
+      description:
+        "Schedule a prompt to run by itself (reminders, checks); results come to this chat. Waits for the owner's approval.",
       risk: "write",
-      approval: "unless-auto-approved",
+      approval: "always",
       parameters: {
         type: "object",
         properties: {
@@ -75,8 +74,24 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
         required: ["name", "schedule", "prompt"],
         additionalProperties: false,
       },
-      summarize: (params) =>
-        `create routine “${String(params.name)}” at “${String(params.schedule)}”: ${String(params.prompt)}`,
+      precheck: (params) =>
+        refusalOf(async () => {
+          const name = checkName(params.name);
+          checkPrompt(params.prompt);
+          checkSchedule(params.schedule, (params.timezone as string | undefined) ?? scheduler().timezone);
+          if (params.notify !== undefined) checkNotify(params.notify);
+          if (params.catch_up !== undefined) checkCatchUp(params.catch_up);
+          if (await getRoutineByName(db, name)) {
+            throw new RoutineInputError("name", `a routine named "${name}" already exists`);
+          }
+        }),
+      summarize: (params) => {
+        const options = [
+          params.timezone === undefined ? "" : `, timezone ${String(params.timezone)}`,
+          params.notify === undefined ? "" : `, notify ${String(params.notify)}`,
+        ].join("");
+        return `create routine “${String(params.name)}” at “${String(params.schedule)}”${options}: ${String(params.prompt)}`;
+      },
       async execute(params, context) {
         try {
           const conversation = await getConversation(db, context.conversationId);
@@ -128,41 +143,7 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
         return result({ routines });
       },
     },
-    {
-      name: "routine_update",
-      description: "Change a routine.",
-      risk: "write",
-      approval: "never",
-      parameters: {
-        type: "object",
-        properties: {
-          name: { type: "string" },
-          schedule: { type: "string" },
-          timezone: { type: "string" },
-          prompt: { type: "string" },
-          notify: { type: "string", enum: ["attention", "success", "failure"] },
-          catch_up: { type: "string", enum: ["once", "skip"] },
-          enabled: { type: "boolean" },
-        },
-        required: ["name"],
-        additionalProperties: false,
-      },
-      async execute(params) {
-        try {
-          const routine = await findRoutine(db, params.name);
-          if (routine.kind === "heartbeat" && (params.schedule || params.timezone || params.prompt)) {
-            throw new RoutineInputError(
-              "name",
-              "the heartbeat follows HEARTBEAT_SCHEDULE and HEARTBEAT.md; change those instead",
-            );
-          }
-          const updated = await updateRoutineRow(db, scheduler(), routine, params);
-          return result({ updated: view(updated) });
-        } catch (error) {
-          return failure(error);
-        }
-      },
-    },
+    createRoutineUpdateTool(db, scheduler),
     {
       name: "routine_delete",
       description: "Delete a routine.",
@@ -174,16 +155,13 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
         required: ["name"],
         additionalProperties: false,
       },
+      precheck: (params) =>
+        refusalOf(async () => refuseHeartbeatDelete((await findRoutine(db, params.name)).name)),
       summarize: (params) => `delete routine “${String(params.name)}”`,
       async execute(params) {
         try {
           const routine = await findRoutine(db, params.name);
-          if (routine.name === HEARTBEAT_NAME) {
-            throw new RoutineInputError(
-              "name",
-              "the heartbeat cannot be deleted; set HEARTBEAT_ENABLED=false",
-            );
-          }
+          refuseHeartbeatDelete(routine.name);
           await deleteRoutine(db, routine.id);
           return result({ deleted: routine.name });
         } catch (error) {
@@ -195,12 +173,18 @@ export function createRoutineTools(db: Database, scheduler: () => Scheduler): To
       name: "routine_run",
       description: "Run a routine once now.",
       risk: "write",
-      approval: "never",
+      approval: "unless-auto-approved",
       parameters: {
         type: "object",
         properties: { name: { type: "string" } },
         required: ["name"],
         additionalProperties: false,
+      },
+      precheck: (params) => refusalOf(() => findRoutine(db, params.name)),
+      async summarize(params) {
+        const routine = await getRoutineByName(db, String(params.name).trim());
+        const prompt = routine ? `: ${shortPrompt(routine.prompt)}` : "";
+        return `run routine “${String(params.name)}” once now${prompt}`;
       },
       async execute(params) {
         try {

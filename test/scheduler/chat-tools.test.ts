@@ -75,8 +75,10 @@ forEachBackend("routine tools", ({ database }) => {
           conversationId: conversation.id,
           turnId: "00000000-0000-0000-0000-000000000000",
         });
-      expect(tools.get("routine_create")?.approval).toBe("unless-auto-approved");
+      expect(tools.get("routine_create")?.approval).toBe("always");
+      expect(tools.get("routine_update")?.approval).toBe("always");
       expect(tools.get("routine_delete")?.approval).toBe("unless-auto-approved");
+      expect(tools.get("routine_run")?.approval).toBe("unless-auto-approved");
       expect(tools.get("routine_list")?.approval).toBe("never");
 
       const badMinute = await call("routine_create", { name: "x", schedule: "61 * * * *", prompt: "Hi." });

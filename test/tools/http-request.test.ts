@@ -226,6 +226,8 @@ describe("http_request SSRF refusals", () => {
     "internal.example": ["10.1.2.3"],
     "mixed.example": ["93.184.216.34", "192.168.0.10"],
     "public.example": ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"],
+    "nat64.example": ["64:ff9b::a9fe:a9fe"],
+    "teredo.example": ["2001:0:4136:e378:8000:63bf:3fff:fdd2"],
   };
   const lookup = async (hostname: string) => {
     const addresses = fakeDns[hostname];
@@ -243,6 +245,12 @@ describe("http_request SSRF refusals", () => {
     ["http://[::ffff:127.0.0.1]/", "loopback address in IPv4-mapped IPv6 form"],
     ["http://[fd00::5]/", "unique-local"],
     ["http://100.64.1.1/", "carrier-grade NAT"],
+    ["http://[::ffff:0:127.0.0.1]/", "loopback address in IPv4-translated IPv6 form"],
+    ["http://[2002:7f00:1::1]/", "loopback address in 6to4 IPv6 form"],
+    ["http://203.0.113.9/", "documentation address"],
+    ["http://[2001:db8::80]/", "documentation address"],
+    ["http://nat64.example/", "it resolves to 64:ff9b::a9fe:a9fe, a link-local address in NAT64 IPv6 form"],
+    ["http://teredo.example/", "a Teredo tunnel address"],
     ["http://internal.example/", "internal.example: it resolves to 10.1.2.3, a private address"],
     ["http://mixed.example/", "it resolves to 192.168.0.10, a private address"],
     ["http://nowhere.example/", "Could not resolve host nowhere.example (ENOTFOUND)"],

@@ -5,14 +5,27 @@
  * gateway's own API), re-checks every redirect hop, caps the body it reads and the time it takes.
  * A non-2xx status is a normal result (the model reads the status); refusals, network failures and
  * timeouts are `isError` results.
+ *
+ * Approval tier: `unless-auto-approved`. Every request can carry data out (in its URL alone), so
+ * the owner is asked by default; "Always" is the owner's informed choice to let the model browse
+ * without asking, and it lifts that for this tool only — it never lets the model change what
+ * runs unattended (routine changes ask every time). The destination is checked *before* the owner
+ * is asked (precheck), so nobody is asked to approve a request the policy would refuse, and
+ * checked again when the request is made.
+ *
+ * What the model receives is capped as final text (encode-result.ts), and a binary body is
+ * described, not decoded (view-body.ts).
  */
 import type { Tool, ToolContext, ToolResult } from "../../src/plugin/tool.ts";
-import { createDestinationPolicy, type LookupAll, lookupAll } from "./destination-check.ts";
+import { checkDestination, createDestinationPolicy, type LookupAll, lookupAll } from "./destination-check.ts";
+import { encodeWithinCap } from "./encode-result.ts";
+import { httpMethods, parseRequest } from "./parse-request.ts";
 import { readCappedBody } from "./read-capped-body.ts";
 import { type FetchFunction, RequestRefusedError, sendRequest } from "./send-request.ts";
 import { summarizeRequest } from "./summarize-request.ts";
+import { viewBody } from "./view-body.ts";
 
-export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+export { httpMethods } from "./parse-request.ts";
 
 export interface HttpRequestToolDeps {
   /** Hosts reachable even though private or loopback (config `HTTP_ALLOW_HOSTS`), e.g. "localhost". */
@@ -22,6 +35,8 @@ export interface HttpRequestToolDeps {
   lookup?: LookupAll;
   /** Body bytes kept; the rest is not read. Default 64 KiB. */
   maxBodyBytes?: number;
+  /** Characters of the JSON result the model receives (escaping included). Default 80,000. */
+  maxOutputChars?: number;
   /** Whole request, redirects and body included. Default 15 s. */
   timeoutMs?: number;
   maxRedirects?: number;
@@ -42,33 +57,36 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
   const fetchFunction: FetchFunction = deps.fetch ?? ((input, init) => fetch(input, init));
   const policy = createDestinationPolicy(deps.allowHosts, deps.lookup ?? lookupAll);
   const maxBodyBytes = deps.maxBodyBytes ?? 64 * 1024;
+  const maxOutputChars = deps.maxOutputChars ?? 80_000;
   const timeoutMs = deps.timeoutMs ?? 15_000;
   const maxRedirects = deps.maxRedirects ?? 5;
 
-  async function execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult> {
-    const method = typeof params.method === "string" ? params.method.toUpperCase() : "";
-    if (!(httpMethods as readonly string[]).includes(method)) {
-      return failure(`Unsupported method "${String(params.method)}": use one of ${httpMethods.join(", ")}.`);
-    }
-    let url: URL;
-    let headers: Headers;
-    try {
-      url = new URL(String(params.url));
-      headers = new Headers((params.headers ?? {}) as Record<string, string>);
-    } catch (error) {
-      return failure(`Invalid request: ${describeFailure(error)}`);
-    }
-    const body = typeof params.body === "string" ? params.body : undefined;
-    if (body !== undefined && (method === "GET" || method === "HEAD")) {
-      return failure(`A ${method} request cannot have a body; use POST, PUT or PATCH.`);
-    }
+  function limits(context: ToolContext) {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([context.signal, timeout]);
+    return { timeout, signal: AbortSignal.any([context.signal, timeout]) };
+  }
+
+  async function precheck(params: Record<string, unknown>, context: ToolContext): Promise<string | null> {
+    const parsed = parseRequest(params);
+    if (parsed.error !== undefined) return parsed.error;
+    const { timeout, signal } = limits(context);
     try {
-      const outcome = await sendRequest(
-        { method, url, headers, ...(body === undefined ? {} : { body }) },
-        { fetch: fetchFunction, policy, signal, maxRedirects },
-      );
+      return await checkDestination(parsed.request.url, policy, signal);
+    } catch (error) {
+      if (timeout.aborted)
+        return `Could not check ${parsed.request.url.hostname}: name resolution timed out.`;
+      throw error;
+    }
+  }
+
+  async function execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult> {
+    const parsed = parseRequest(params);
+    if (parsed.error !== undefined) return failure(parsed.error);
+    const { request } = parsed;
+    const { method, url } = request;
+    const { timeout, signal } = limits(context);
+    try {
+      const outcome = await sendRequest(request, { fetch: fetchFunction, policy, signal, maxRedirects });
       const { response } = outcome;
       const read = await readCappedBody(method === "HEAD" ? null : response.body, maxBodyBytes, signal);
       if (method === "HEAD") await response.body?.cancel().catch(() => {});
@@ -77,19 +95,26 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
         const value = response.headers.get(name);
         if (value !== null) selectedHeaders[name] = value;
       }
-      const result = {
+      const fields = {
         status: response.status,
         statusText: response.statusText,
         ok: response.ok,
         url: outcome.url.href,
         ...(outcome.redirects > 0 ? { redirects: outcome.redirects } : {}),
         headers: selectedHeaders,
-        body: read.text,
-        ...(read.truncated
-          ? { truncated: true, note: `Body truncated: only the first ${maxBodyBytes} bytes were read.` }
-          : {}),
       };
-      return { content: JSON.stringify(result) };
+      const view = viewBody(read.bytes, response.headers.get("content-type"), read.truncated);
+      const size = `${read.truncated ? "more than " : ""}${read.bytes.byteLength} bytes`;
+      if (view.kind === "binary") {
+        const note = `The body is binary (${size}, content type ${view.contentType}); it is not shown.`;
+        return {
+          content: JSON.stringify({ ...fields, body: null, binary: { bytes: read.bytes.byteLength }, note }),
+        };
+      }
+      const byteNote = read.truncated
+        ? `Body truncated: only the first ${maxBodyBytes} bytes were read.`
+        : undefined;
+      return { content: encodeWithinCap(fields, view.text, byteNote, maxOutputChars) };
     } catch (error) {
       if (error instanceof RequestRefusedError) {
         context.log.warn("http_request refused", { host: url.hostname, reason: error.message });
@@ -105,8 +130,8 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
     name: "http_request",
     description:
       "Make an HTTP(S) request and return the status, content type and body text (the body is " +
-      `cut after ${maxBodyBytes} bytes). Private and local network addresses are refused unless ` +
-      "the owner allowed them.",
+      `cut after ${maxBodyBytes} bytes; a binary body is reported, not shown). Private and local ` +
+      "network addresses are refused unless the owner allowed them.",
     parameters: {
       type: "object",
       properties: {
@@ -129,6 +154,7 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
     },
     risk: "external",
     approval: "unless-auto-approved",
+    precheck,
     execute,
     summarize: summarizeRequest,
   };

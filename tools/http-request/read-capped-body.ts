@@ -1,13 +1,13 @@
 /**
  * Reads at most `maxBytes` of a response body and then stops: the stream is cancelled, so a
  * huge or endless response costs the cap, not the whole download, and the model's context gets a
- * bounded amount of text. A multi-byte character cut by the cap is dropped rather than garbled.
+ * bounded amount of data. The bytes are returned raw: whether they are text, and in which
+ * encoding, is decided afterwards (view-body.ts).
  */
 
 export interface CappedBody {
-  text: string;
-  /** Bytes kept (at most the cap). */
-  bytes: number;
+  /** At most the cap. */
+  bytes: Uint8Array;
   /** More data followed the cap and was not read. */
   truncated: boolean;
 }
@@ -17,15 +17,14 @@ export async function readCappedBody(
   maxBytes: number,
   signal: AbortSignal,
 ): Promise<CappedBody> {
-  if (body === null) return { text: "", bytes: 0, truncated: false };
+  if (body === null) return { bytes: new Uint8Array(0), truncated: false };
   const reader = body.getReader();
-  const decoder = new TextDecoder("utf-8");
   const cancel = (): void => {
     reader.cancel(signal.reason).catch(() => {});
   };
   signal.addEventListener("abort", cancel, { once: true });
-  let text = "";
-  let bytes = 0;
+  const chunks: Uint8Array[] = [];
+  let length = 0;
   let truncated = false;
   try {
     if (signal.aborted) throw signal.reason;
@@ -33,21 +32,25 @@ export async function readCappedBody(
       const { done, value } = await reader.read();
       if (signal.aborted) throw signal.reason;
       if (done) break;
-      const remaining = maxBytes - bytes;
+      const remaining = maxBytes - length;
       if (value.byteLength > remaining) {
-        text += decoder.decode(value.subarray(0, remaining), { stream: true });
-        bytes += remaining;
+        chunks.push(value.subarray(0, remaining));
+        length += remaining;
         truncated = true;
         await reader.cancel().catch(() => {});
         break;
       }
-      text += decoder.decode(value, { stream: true });
-      bytes += value.byteLength;
+      chunks.push(value);
+      length += value.byteLength;
     }
   } finally {
     signal.removeEventListener("abort", cancel);
   }
-  // Flushing would turn a character split by the cap into U+FFFD; only flush a complete body.
-  if (!truncated) text += decoder.decode();
-  return { text, bytes, truncated };
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { bytes, truncated };
 }

@@ -3,6 +3,9 @@
  * miscount array positions and invent keys), so this parses the document and selects by path.
  * Errors say what exists at the deepest reachable point, so the model can correct its query.
  * The path syntax is documented in query-path.ts.
+ *
+ * Approval tier: `never`. It is pure computation over text the model already has: no network,
+ * no storage, nothing a prompt-injected model could use to reach or change anything.
  */
 import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 import { parseQuery, QueryError, selectPath } from "./query-path.ts";

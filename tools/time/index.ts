@@ -2,6 +2,9 @@
  * The `time` tool: models have no clock, and "what day is it in Tokyo" is a common question, so
  * this answers with the current instant in any IANA timezone. The clock is injected so tests (and
  * replays) can pin "now".
+ *
+ * Approval tier: `never`. It only reads the clock; the current time is not a secret and cannot
+ * carry anything out.
  */
 import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 import { defaultTimezone, describeTime } from "./describe-time.ts";
