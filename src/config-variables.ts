@@ -78,6 +78,12 @@ export const variables: readonly VariableSpec[] = [
   },
   { name: "LLM_TIMEOUT", doc: "Timeout of one LLM request", parse: parseDuration, default: "120s" },
   {
+    name: "LLM_CALL_BUDGET",
+    doc: "Longest one LLM call may take with all its retries and fallbacks; then the owner is told",
+    parse: parseDuration,
+    default: "5m",
+  },
+  {
     name: "OPENAI_API_KEY",
     doc: "OpenAI (or compatible server) API key",
     parse: parseNonEmpty,

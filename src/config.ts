@@ -26,6 +26,7 @@ export interface Config {
     readonly model?: string;
     readonly fallbacks: readonly { readonly backend: LlmBackend; readonly model: string }[];
     readonly timeoutMs: number;
+    readonly callBudgetMs: number;
     readonly openaiApiKey?: string;
     readonly openaiBaseUrl?: string;
     readonly anthropicApiKey?: string;
@@ -173,6 +174,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
       model: get("LLM_MODEL"),
       fallbacks: get("LLM_FALLBACKS"),
       timeoutMs: get("LLM_TIMEOUT"),
+      callBudgetMs: get("LLM_CALL_BUDGET"),
       openaiApiKey: get("OPENAI_API_KEY"),
       openaiBaseUrl: get("OPENAI_BASE_URL"),
       anthropicApiKey: get("ANTHROPIC_API_KEY"),

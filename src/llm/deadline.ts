@@ -19,6 +19,13 @@ export interface DeadlineOptions {
   signal?: AbortSignal;
 }
 
+/** A time limit as the owner reads it: "300 ms", "45 s", "2 min". */
+export function describeLimit(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Number((ms / 60_000).toFixed(1))} min`;
+}
+
 export function cancelledError(provider: string, cause?: unknown): AppError {
   return new AppError("cancelled", `The LLM request was cancelled (${provider})`, { cause });
 }
@@ -42,11 +49,8 @@ export async function runWithDeadline<T>(
     if (timedOut) {
       return new LlmError(
         "llm_timeout",
-        `The LLM did not answer within ${timeoutMs} ms (${provider}:${model})`,
-        {
-          provider,
-          cause,
-        },
+        `The model provider did not answer within ${describeLimit(timeoutMs)} (${provider}:${model})`,
+        { provider, cause },
       );
     }
     if (signal?.aborted) return cancelledError(provider, cause);

@@ -6,6 +6,10 @@
  * Contract: `transient` means "the same request may succeed if sent again later" (network blips,
  * rate limits, overload, a garbled reply). Non-transient errors need the owner (a bad key, a
  * missing model) or the caller (a prompt that is too long) to change something first.
+ *
+ * Contract: `message` is short and safe to show the owner. It never quotes the provider (error
+ * bodies may be whole JSON documents, or echo the API key) or the runtime (`ECONNRESET … pass
+ * verbose: true …`); that detail stays in `cause`, which only the (redacted) log writes out.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
@@ -37,6 +41,10 @@ export class LlmError extends AppError {
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly transient: boolean;
+  /** Requests this failure took in all; retry and failover count them on the way out. */
+  attempts = 1;
+  /** Providers tried before giving up (set by failover when every one failed). */
+  providers = 1;
 
   constructor(code: LlmErrorCode, message: string, options: LlmErrorOptions) {
     super(code, message, options);
@@ -104,27 +112,35 @@ export function toLlmError(error: unknown, options: ToLlmErrorOptions): LlmError
   if (error instanceof LlmError) return error;
   const { provider, model } = options;
   const base = { provider, cause: error };
-  const detail = error instanceof Error ? error.message : String(error);
 
   if (
     error instanceof OpenAI.APIConnectionTimeoutError ||
     error instanceof Anthropic.APIConnectionTimeoutError
   ) {
-    return new LlmError("llm_timeout", `The LLM did not answer in time (${provider})`, base);
+    return new LlmError("llm_timeout", `The model provider did not answer in time (${provider})`, base);
   }
   if (isApiError(error)) return fromApiError(error, options);
   if (error instanceof SyntaxError) {
     return new LlmError(
       "llm_invalid_response",
-      `The LLM sent an unreadable reply (${provider}): ${detail}`,
+      `The model provider sent an unreadable reply (${provider})`,
       base,
     );
   }
   if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return new LlmError("llm_timeout", `The LLM request was aborted before an answer (${provider})`, base);
+    return new LlmError(
+      "llm_timeout",
+      `The request to the model provider was aborted before an answer (${provider})`,
+      base,
+    );
   }
   const where = model ? `${provider}:${model}` : provider;
-  return new LlmError("llm_request_failed", `The LLM request failed (${where}): ${detail}`, base);
+  const code = (error as { code?: unknown } | null)?.code;
+  const broken = typeof code === "string" && /^E[A-Z]+$/.test(code);
+  const what = broken
+    ? "The connection to the model provider broke"
+    : "The request to the model provider failed";
+  return new LlmError("llm_request_failed", `${what} (${where})`, base);
 }
 
 function fromApiError(error: ApiErrorLike & Error, options: ToLlmErrorOptions): LlmError {
@@ -158,13 +174,18 @@ function fromApiError(error: ApiErrorLike & Error, options: ToLlmErrorOptions): 
   }
   if (status === 429 || /rate_limit/.test(text)) {
     const retryAfterMs = parseRetryAfter(error.headers, options.now);
-    return new LlmError("llm_rate_limited", `The LLM is rate limiting requests (${provider})`, {
+    return new LlmError("llm_rate_limited", `The model provider is rate limiting requests (${provider})`, {
       ...base,
       retryAfterMs,
     });
   }
-  if (status === 408) return new LlmError("llm_timeout", `The LLM request timed out (${provider})`, base);
-  const message = `The LLM request failed (${provider}): ${error.message}`;
+  if (status === 408) return new LlmError("llm_timeout", `The model provider timed out (${provider})`, base);
+  const message =
+    error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError
+      ? `The model provider could not be reached (${provider})`
+      : status === undefined
+        ? `The model provider reported an error during the answer (${provider})`
+        : `The model provider failed (${provider}, HTTP ${status})`;
   // 409/425, 5xx (and Anthropic's 529 "overloaded") and mid-stream error events (no status) are
   // worth resending; any other 4xx will be rejected again, so it is not retried (failover may
   // still try a different provider, which might accept it).

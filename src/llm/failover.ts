@@ -12,12 +12,13 @@
  * 3. Everything else moves on to the next provider: transient failures left after retries, an
  *    open circuit, llm_model_not_available (another backend may well have its model) and
  *    requests a provider refused (a plain 4xx; a different API may accept them).
- * When every provider failed, the last error is thrown (each failure is logged on the way).
+ * When every provider failed, the last error is thrown (each failure is logged on the way), with
+ * `attempts` and `providers` counting every request of the whole chain for the owner's message.
  */
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { trackTextDeltas } from "./delta-tracker.ts";
-import { isLlmError } from "./errors.ts";
+import { isLlmError, type LlmError } from "./errors.ts";
 import type { ChatRequest, ChatResponse, LlmClient } from "./types.ts";
 
 export interface FailoverOptions {
@@ -26,7 +27,7 @@ export interface FailoverOptions {
 
 const ownerActionCodes: ReadonlySet<string> = new Set(["llm_auth_failed", "llm_context_length_exceeded"]);
 
-function shouldFailOver(error: unknown): boolean {
+function shouldFailOver(error: unknown): error is LlmError {
   if (!isLlmError(error)) return false;
   return !ownerActionCodes.has(error.code);
 }
@@ -41,6 +42,7 @@ export function createFailoverClient(
 
   async function chat(request: ChatRequest): Promise<ChatResponse> {
     let lastError: unknown;
+    let attempts = 0;
     for (const [position, client] of clients.entries()) {
       const tracked = trackTextDeltas(request);
       try {
@@ -48,6 +50,7 @@ export function createFailoverClient(
       } catch (error) {
         lastError = error;
         if (tracked.streamed() || request.signal?.aborted || !shouldFailOver(error)) throw error;
+        attempts += error.attempts;
         const next = clients[position + 1];
         options.log?.warn("llm provider failed", {
           client: client.label,
@@ -55,6 +58,10 @@ export function createFailoverClient(
           ...(next ? { next: next.label } : {}),
         });
       }
+    }
+    if (isLlmError(lastError)) {
+      lastError.attempts = attempts;
+      lastError.providers = clients.length;
     }
     throw lastError;
   }

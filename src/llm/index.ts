@@ -1,8 +1,12 @@
 /**
  * Wires the LLM layer from configuration. The resulting client is, from the outside in:
  *
- *   response cache → failover over [primary, ...LLM_FALLBACKS] → per provider: retry → circuit
- *   breaker → call log → provider (openai | anthropic | ollama | openai_compatible)
+ *   response cache → call budget (LLM_CALL_BUDGET) → failover over [primary, ...LLM_FALLBACKS]
+ *   → per provider: retry → circuit breaker → call log → provider (openai | anthropic | ollama |
+ *   openai_compatible)
+ *
+ * A timed-out attempt is retried only on the last backend of the chain: with a fallback left,
+ * one hang of LLM_TIMEOUT is enough to move on.
  *
  * The primary backend is LLM_BACKEND, else whichever key is set (OPENAI_API_KEY first, then
  * ANTHROPIC_API_KEY). With neither, `resolveLlmSetup` tries a local Ollama, and returns null when
@@ -14,6 +18,7 @@ import { ConfigError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { createAnthropicProvider } from "./anthropic.ts";
 import { withResponseCache } from "./cache.ts";
+import { withCallBudget } from "./call-budget.ts";
 import { withCallLog } from "./call-log.ts";
 import { withCircuitBreaker } from "./circuit-breaker.ts";
 import { createFailoverClient } from "./failover.ts";
@@ -117,14 +122,21 @@ export function createLlmClient(config: LlmConfig, deps: LlmDependencies): LlmSe
   }
   const primaryModel = config.model ?? defaultModels[primary as keyof typeof defaultModels];
   const chain = [{ backend: primary, model: primaryModel }, ...config.fallbacks];
-  const clients = chain.map(({ backend, model }) => {
+  const clients = chain.map(({ backend, model }, position) => {
     const provider = withCallLog(createProvider(backend, model, config, deps), deps.log);
     // One breaker per backend:model, so a fallback to another model on the same backend is
     // still possible when only the first model is failing (rate limits are per model).
     const breaker = withCircuitBreaker(provider, { now: deps.now });
-    return withRetry(breaker, { sleep: deps.sleep, random: deps.random, log: deps.log });
+    return withRetry(breaker, {
+      sleep: deps.sleep,
+      random: deps.random,
+      log: deps.log,
+      retryTimeouts: position === chain.length - 1,
+    });
   });
-  const client = withResponseCache(createFailoverClient(clients, { log: deps.log }), { now: deps.now });
+  const failover = createFailoverClient(clients, { log: deps.log });
+  const budgeted = withCallBudget(failover, { budgetMs: config.callBudgetMs });
+  const client = withResponseCache(budgeted, { now: deps.now });
   const [first, ...rest] = clients.map((entry) => entry.label);
   const description = rest.length ? `${first} (fallbacks: ${rest.join(", ")})` : `${first}`;
   return { client, description };

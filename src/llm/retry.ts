@@ -11,7 +11,12 @@
  *   minutes, failover moves on instead;
  * - any failure after text deltas already reached the caller: a retry would stream the start of
  *   the answer a second time. The error is surfaced; the caller knows what it already showed;
- * - a request whose own AbortSignal fired (the caller no longer wants the answer).
+ * - a request whose own AbortSignal fired (the caller no longer wants the answer);
+ * - an llm_timeout when another backend is waiting (`retryTimeouts: false`): a provider that
+ *   hung for a whole LLM_TIMEOUT will likely hang again, and the next backend should get that
+ *   time instead. The last backend in the chain does retry timeouts, within LLM_CALL_BUDGET.
+ *
+ * The error that ends the loop carries `attempts`, so the owner can be told how often we tried.
  */
 import type { Logger } from "../log.ts";
 import { cancelledError } from "./deadline.ts";
@@ -34,6 +39,8 @@ export interface RetryOptions {
   /** Returns [0, 1), like Math.random; injectable so tests can pin the jitter. */
   random?: () => number;
   log?: Logger;
+  /** Resend after an llm_timeout (default true); false when failover has a next backend. */
+  retryTimeouts?: boolean;
 }
 
 export const sleepUnlessAborted: Sleep = (ms, signal) =>
@@ -63,6 +70,7 @@ export function withRetry(client: LlmClient, options: RetryOptions = {}): LlmCli
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const sleep = options.sleep ?? sleepUnlessAborted;
   const random = options.random ?? Math.random;
+  const retryTimeouts = options.retryTimeouts ?? true;
 
   async function chat(request: ChatRequest): Promise<ChatResponse> {
     for (let attempt = 0; ; attempt++) {
@@ -70,10 +78,12 @@ export function withRetry(client: LlmClient, options: RetryOptions = {}): LlmCli
       try {
         return await client.chat(tracked.request);
       } catch (error) {
+        if (!isLlmError(error)) throw error;
+        error.attempts = attempt + 1;
         const retryable =
-          isLlmError(error) &&
           error.transient &&
           error.code !== "llm_circuit_open" &&
+          (retryTimeouts || error.code !== "llm_timeout") &&
           attempt < maxRetries &&
           !tracked.streamed() &&
           !request.signal?.aborted;

@@ -39,6 +39,7 @@ function chain() {
     model: "gpt-test",
     fallbacks: [{ backend: "anthropic", model: "claude-test" }],
     timeoutMs: 5000,
+    callBudgetMs: 60_000,
     openaiApiKey: "test-key",
     openaiBaseUrl: `${openai.url}/v1`,
     anthropicApiKey: "test-key",

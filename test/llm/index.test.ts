@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function config(overrides: Partial<LlmConfig> = {}): LlmConfig {
-  return { fallbacks: [], timeoutMs: 5000, ollamaBaseUrl: closedUrl, ...overrides };
+  return { fallbacks: [], timeoutMs: 5000, callBudgetMs: 60_000, ollamaBaseUrl: closedUrl, ...overrides };
 }
 
 const hello = { messages: [{ role: "user" as const, content: "hello" }] };

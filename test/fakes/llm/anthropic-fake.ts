@@ -64,7 +64,7 @@ const protocol = (apiKey: string): FakeProtocol => ({
   path: "/v1/messages",
   authorized: (headers) => acceptsKey(apiKey, headers, true),
   unauthorizedBody: anthropicError(401, "authentication_error", "invalid x-api-key").body,
-  renderError(fault) {
+  renderError(fault, presentedKey) {
     switch (fault.fault) {
       case "rate_limited": {
         const headers: Record<string, string> = {};
@@ -78,7 +78,11 @@ const protocol = (apiKey: string): FakeProtocol => ({
       case "server_error":
         return anthropicError(529, "overloaded_error", "Overloaded");
       case "unauthorized":
-        return anthropicError(401, "authentication_error", "invalid x-api-key");
+        return anthropicError(
+          401,
+          "authentication_error",
+          fault.echoKey ? `invalid x-api-key: ${presentedKey}` : "invalid x-api-key",
+        );
       case "model_not_found":
         return anthropicError(404, "not_found_error", "model: claude-x");
       case "context_length_exceeded":

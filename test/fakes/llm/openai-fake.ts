@@ -63,7 +63,7 @@ const protocol = (apiKey: string | null): FakeProtocol => ({
     "invalid_request_error",
     "invalid_api_key",
   ).body,
-  renderError(fault) {
+  renderError(fault, presentedKey) {
     switch (fault.fault) {
       case "rate_limited": {
         const headers: Record<string, string> = {};
@@ -81,8 +81,12 @@ const protocol = (apiKey: string | null): FakeProtocol => ({
           "server_error",
           null,
         );
-      case "unauthorized":
-        return openAiError(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+      case "unauthorized": {
+        const message = fault.echoKey
+          ? `Incorrect API key provided: ${presentedKey}.`
+          : "Incorrect API key provided.";
+        return openAiError(401, message, "invalid_request_error", "invalid_api_key");
+      }
       case "model_not_found":
         return openAiError(
           404,

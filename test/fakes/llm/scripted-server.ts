@@ -23,7 +23,8 @@ export interface ScriptedReply {
 export type ErrorFault =
   | { fault: "rate_limited"; retryAfter?: string; retryAfterMs?: number }
   | { fault: "server_error" }
-  | { fault: "unauthorized" }
+  /** `echoKey`: the message quotes the key the client sent, as some compatible servers do. */
+  | { fault: "unauthorized"; echoKey?: boolean }
   | { fault: "model_not_found" }
   | { fault: "context_length_exceeded" };
 
@@ -31,6 +32,8 @@ export type ScriptedFault =
   | ErrorFault
   /** Never answers; the request stays open until the client gives up or the fake closes. */
   | { fault: "hang" }
+  /** Exactly this status and JSON body, whatever the protocol (a proxy's or a server's own shape). */
+  | { fault: "http_error"; status: number; body: unknown }
   /** 200 with a body (or stream event) that is not valid JSON. */
   | { fault: "malformed_json" }
   /** Streams `text`, then the connection breaks before the final events. */
@@ -65,7 +68,8 @@ export interface FakeProtocol {
   path: string;
   authorized(headers: Headers): boolean;
   unauthorizedBody: unknown;
-  renderError(fault: ErrorFault | { fault: "empty_queue" }): RenderedError;
+  /** `presentedKey` is the key the request carried (for `echoKey`). */
+  renderError(fault: ErrorFault | { fault: "empty_queue" }, presentedKey?: string): RenderedError;
   renderJson(reply: ScriptedReply, body: Record<string, unknown>): unknown;
   /** Complete SSE frames (each ending in a blank line) for a streamed reply. */
   renderStream(reply: ScriptedReply, body: Record<string, unknown>): string[];
@@ -161,6 +165,8 @@ export function startScriptedServer(protocol: FakeProtocol): FakeLlmServer {
         return new Response('{"id": "broken", "choices": [', {
           headers: { "content-type": "application/json" },
         });
+      case "http_error":
+        return json(script.status, script.body);
       case "broken_stream":
         return sse(protocol.renderStreamStart(script.text, body), "cut");
       case "stalled_stream": {
@@ -171,7 +177,7 @@ export function startScriptedServer(protocol: FakeProtocol): FakeLlmServer {
         return sse(protocol.renderStreamStart(script.text, body), { stallUntil });
       }
       default: {
-        const rendered = protocol.renderError(script);
+        const rendered = protocol.renderError(script, presentedKey(request.headers));
         return json(rendered.status, rendered.body, rendered.headers);
       }
     }
@@ -191,6 +197,12 @@ export function startScriptedServer(protocol: FakeProtocol): FakeLlmServer {
       await server.stop(true);
     },
   };
+}
+
+/** The key a request carried, as `Authorization: Bearer` or `x-api-key`. */
+function presentedKey(headers: Headers): string | undefined {
+  const bearer = headers.get("authorization")?.replace(/^Bearer /, "");
+  return bearer ?? headers.get("x-api-key") ?? undefined;
 }
 
 /** Shared default for `authorized`: the expected key in `x-api-key` or `Authorization: Bearer`. */
