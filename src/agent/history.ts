@@ -1,13 +1,15 @@
 /**
  * The conversation history sent to the LLM: the stored messages up to the one being answered,
- * after a summary of anything older that was compacted. When the history nears the context
- * budget, the older part is summarized by the model and the summary is kept on the conversation,
- * so later turns send the summary instead of the full text.
+ * after a summary of anything older that was compacted. Only the exchanges the model took part
+ * in are sent: refused messages (a 1 MB paste answered "too long"), commands and host notices
+ * stay in the database for the audit trail and are never replayed to the model. When the
+ * history nears the context budget, the older part is summarized by the model and the summary is
+ * kept on the conversation, so later turns send the summary instead of the full text.
  */
 
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { type Conversation, listMessages, type StoredMessage } from "../db/conversations.ts";
+import { type Conversation, listHistoryMessages, type StoredMessage } from "../db/conversations.ts";
 import { withDbErrors } from "../db/errors.ts";
 import { conversations } from "../db/schema/index.ts";
 import type { ChatMessage, LlmClient } from "../llm/types.ts";
@@ -39,10 +41,11 @@ export async function buildHistory(
 ): Promise<ChatMessage[]> {
   let summary = conversation.summary;
   let summaryThrough = conversation.summaryThrough ?? 0;
-  const stored = (await listMessages(db, conversation.id, 400)).filter(
-    (message) =>
-      (message.sequence ?? 0) <= (through.sequence ?? 0) && (message.sequence ?? 0) > summaryThrough,
-  );
+  const stored = await listHistoryMessages(db, conversation.id, {
+    after: summaryThrough,
+    through: through.sequence ?? 0,
+    limit: 400,
+  });
   let recent = stored.flatMap((message) => toChatMessage(message) ?? []);
   const withSummary = () =>
     summary

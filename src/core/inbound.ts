@@ -1,10 +1,11 @@
 /**
  * The inbound pipeline, ordered once here:
- *   owner-only → store once (dedupe) → size check → unsupported content → commands → queue → turn
+ *   owner-only → store once (dedupe) → refusals (not text, empty, too long) → commands → queue → turn
  * Strangers are dropped before anything is stored, so their text never reaches the database or
  * the LLM. Storing is the dedupe point: a redelivered platform message id stops there. A stored
  * message is marked handled when a turn, command or notice took care of it; start-up re-runs the
- * pipeline (from the size check on) for stored messages that never were.
+ * pipeline (from the refusals on) for stored messages that never were. A refused message is
+ * stored already marked as such (`refusal`), so it never becomes part of the model's history.
  */
 import type { AgentService } from "../agent/agent-service.ts";
 import type { Responder } from "../agent/responder.ts";
@@ -16,11 +17,13 @@ import {
   recordOutbound,
   type StoredMessage,
 } from "../db/conversations.ts";
+import type { MessageRefusal } from "../db/schema/index.ts";
 import { markMessageHandled } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { InboundMessage } from "../plugin/channel.ts";
 import type { KeyedQueue } from "./keyed-queue.ts";
 import { compose, type Middleware } from "./middleware.ts";
+import { refusalNotice, refusalOf } from "./refusals.ts";
 
 export interface InboundContext {
   message: InboundMessage;
@@ -90,6 +93,7 @@ function storeOnce(options: InboundOptions): Step {
       content: message.text,
       platformMessageId: message.messageId,
       metadata: message.kind === "unsupported" ? { unsupported: true } : undefined,
+      refusal: refusalOf(message.text, message.kind === "unsupported", options.maxMessageChars),
     });
     if (duplicate) {
       options.log.info("ignored a redelivered message", {
@@ -108,9 +112,10 @@ async function replyAndMarkHandled(
   options: InboundOptions,
   context: InboundContext,
   text: string,
+  refusal?: MessageRefusal,
 ): Promise<void> {
   const { conversation, stored } = context as Required<InboundContext>;
-  await markMessageHandled(options.db, stored.id);
+  await markMessageHandled(options.db, stored.id, refusal);
   const platformId = await context.responder().notice(text);
   await recordOutbound(options.db, conversation, {
     role: "system",
@@ -119,31 +124,20 @@ async function replyAndMarkHandled(
   });
 }
 
-function checkContent(options: InboundOptions): Step {
-  return async function content(context, next) {
+function refuseContent(options: InboundOptions): Step {
+  return async function refusals(context, next) {
     const { stored } = context as Required<InboundContext>;
-    if ((stored.metadata as { unsupported?: boolean } | null)?.unsupported) {
-      await replyAndMarkHandled(
-        options,
-        context,
-        "Sorry, I can only read text messages for now (no stickers, voice or files).",
+    // Rows stored before the `refusal` column existed are judged again.
+    const refusal =
+      stored.refusal ??
+      refusalOf(
+        stored.content,
+        (stored.metadata as { unsupported?: boolean } | null)?.unsupported === true,
+        options.maxMessageChars,
       );
-      return;
-    }
-    const text = stored.content.trim();
-    if (!text) {
-      await replyAndMarkHandled(options, context, "Your message was empty — send me some text.");
-      return;
-    }
-    if (text.length > options.maxMessageChars) {
-      await replyAndMarkHandled(
-        options,
-        context,
-        `Your message is ${text.length} characters long; the limit is ${options.maxMessageChars}. Please send it shorter or in parts.`,
-      );
-      return;
-    }
-    await next();
+    if (!refusal) return next();
+    const notice = refusalNotice(refusal, stored.content, options.maxMessageChars);
+    await replyAndMarkHandled(options, context, notice, refusal);
   };
 }
 
@@ -172,7 +166,7 @@ function enqueueTurn(options: InboundOptions): Step {
 }
 
 export function createInboundPipeline(options: InboundOptions) {
-  const afterStore = [checkContent(options), runCommands(options), enqueueTurn(options)];
+  const afterStore = [refuseContent(options), runCommands(options), enqueueTurn(options)];
   const full = compose<InboundContext>([rejectStrangers(options), storeOnce(options), ...afterStore]);
   const resume = compose<InboundContext>(afterStore);
   return {

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { ConflictError } from "../errors.ts";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
@@ -72,24 +72,23 @@ export async function getConversation(db: Database, id: string): Promise<Convers
 /**
  * Stores a message. For inbound messages with a platform id this is the dedupe point: a second
  * delivery of the same id returns `{ duplicate: true }` and the stored row, and nothing else.
+ * The insert is the last write: were it followed by another one that failed (the database going
+ * away), the caller's retry would find a "duplicate" and the message would never be answered.
  */
 export async function recordMessage(
   db: Database,
   message: NewMessage,
 ): Promise<{ message: StoredMessage; duplicate: boolean }> {
-  const inserted = await withDbErrors(() =>
+  await withDbErrors(() =>
+    db
+      .update(conversations)
+      .set({ lastMessageAt: sql`now()` })
+      .where(eq(conversations.id, message.conversationId)),
+  );
+  const [row] = await withDbErrors(() =>
     db.insert(messages).values(message).onConflictDoNothing().returning(),
   );
-  const [row] = inserted;
-  if (row) {
-    await withDbErrors(() =>
-      db
-        .update(conversations)
-        .set({ lastMessageAt: sql`now()` })
-        .where(eq(conversations.id, message.conversationId)),
-    );
-    return { message: row, duplicate: false };
-  }
+  if (row) return { message: row, duplicate: false };
   const [existing] = await withDbErrors(() =>
     db
       .select()
@@ -119,6 +118,42 @@ export async function listMessages(
       .where(eq(messages.conversationId, conversationId))
       .orderBy(desc(messages.sequence))
       .limit(limit),
+  );
+  return rows.reverse();
+}
+
+/**
+ * The messages of a conversation the model may see, oldest first: sequence in (`after`,
+ * `through`], the most recent `limit` of them. Left out are host notices, refused messages, and
+ * inbound messages the host handled itself without a turn (commands, and refusals stored before
+ * the `refusal` column existed): they stay in the table for the audit trail only.
+ */
+export async function listHistoryMessages(
+  db: Database,
+  conversationId: string,
+  range: { after: number; through: number; limit: number },
+): Promise<StoredMessage[]> {
+  const rows = await withDbErrors(() =>
+    db
+      .select()
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, conversationId),
+          gt(messages.sequence, range.after),
+          lte(messages.sequence, range.through),
+          isNull(messages.refusal),
+          or(
+            and(eq(messages.direction, "outbound"), eq(messages.role, "assistant")),
+            and(
+              eq(messages.direction, "inbound"),
+              or(isNotNull(messages.turnId), isNull(messages.handledAt)),
+            ),
+          ),
+        ),
+      )
+      .orderBy(desc(messages.sequence))
+      .limit(range.limit),
   );
   return rows.reverse();
 }

@@ -1,7 +1,15 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
-import { conversations, llmCalls, messages, type TurnStatus, toolCalls, turns } from "./schema/index.ts";
+import {
+  conversations,
+  llmCalls,
+  type MessageRefusal,
+  messages,
+  type TurnStatus,
+  toolCalls,
+  turns,
+} from "./schema/index.ts";
 
 export type TurnRow = typeof turns.$inferSelect;
 export type ToolCallRow = typeof toolCalls.$inferSelect;
@@ -129,8 +137,16 @@ export async function findUnhandledInbound(db: Database): Promise<(typeof messag
   );
 }
 
-export async function markMessageHandled(db: Database, messageId: string): Promise<void> {
+/** Marks an inbound message dealt with; `refusal` records that the host refused it (audit). */
+export async function markMessageHandled(
+  db: Database,
+  messageId: string,
+  refusal?: MessageRefusal,
+): Promise<void> {
   await withDbErrors(() =>
-    db.update(messages).set({ handledAt: sql`now()` }).where(eq(messages.id, messageId)),
+    db
+      .update(messages)
+      .set({ handledAt: sql`now()`, ...(refusal ? { refusal } : {}) })
+      .where(eq(messages.id, messageId)),
   );
 }

@@ -1,4 +1,5 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { cleanJsonb, freeText } from "./columns.ts";
 import { conversations } from "./conversations.ts";
 import { turns } from "./turns.ts";
 
@@ -21,21 +22,21 @@ export const approvals = pgTable(
     conversationId: uuid("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
-    callId: text("call_id").notNull(),
-    tool: text("tool").notNull(),
-    params: jsonb("params").$type<Record<string, unknown>>().notNull(),
-    summary: text("summary").notNull(),
+    callId: freeText("call_id").notNull(),
+    tool: freeText("tool").notNull(),
+    params: cleanJsonb("params").$type<Record<string, unknown>>().notNull(),
+    summary: freeText("summary").notNull(),
     fingerprint: text("fingerprint").notNull(),
     status: text("status", { enum: approvalStatuses }).notNull().default("pending"),
     allowAlways: text("allow_always", { enum: ["yes", "no"] }).notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    channel: text("channel").notNull(),
-    chatId: text("chat_id").notNull(),
+    channel: freeText("channel").notNull(),
+    chatId: freeText("chat_id").notNull(),
     /** Platform id of the message that shows the buttons, so the outcome can be shown on it. */
-    promptMessageId: text("prompt_message_id"),
+    promptMessageId: freeText("prompt_message_id"),
     decision: text("decision", { enum: ["approve", "always", "deny", "expire"] }),
-    decidedBy: text("decided_by"),
-    decidedVia: text("decided_via"),
+    decidedBy: freeText("decided_by"),
+    decidedVia: freeText("decided_via"),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,15 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { cleanJsonb, freeText } from "./columns.ts";
 
 /**
  * A conversation is one thread of context with the owner on one chat of one channel. `/new`
@@ -19,12 +10,12 @@ export const conversations = pgTable(
   "conversations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    channel: text("channel").notNull(),
-    chatId: text("chat_id").notNull(),
+    channel: freeText("channel").notNull(),
+    chatId: freeText("chat_id").notNull(),
     active: boolean("active").notNull().default(true),
-    title: text("title"),
+    title: freeText("title"),
     /** Summary of compacted older turns, prepended to the history sent to the LLM. */
-    summary: text("summary"),
+    summary: freeText("summary"),
     /** The last message sequence covered by `summary`; later messages are sent verbatim. */
     summaryThrough: integer("summary_through"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -37,6 +28,9 @@ export const conversations = pgTable(
     index("conversations_last_message").on(table.lastMessageAt),
   ],
 );
+
+export const messageRefusals = ["too_long", "empty", "unsupported"] as const;
+export type MessageRefusal = (typeof messageRefusals)[number];
 
 /**
  * Every message in and out. `platformMessageId` is the id the chat platform gave it; it is
@@ -51,12 +45,12 @@ export const messages = pgTable(
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
     direction: text("direction", { enum: ["inbound", "outbound"] }).notNull(),
-    channel: text("channel").notNull(),
-    chatId: text("chat_id").notNull(),
-    platformMessageId: text("platform_message_id"),
+    channel: freeText("channel").notNull(),
+    chatId: freeText("chat_id").notNull(),
+    platformMessageId: freeText("platform_message_id"),
     /** user | assistant | system (notices from the host itself) */
     role: text("role", { enum: ["user", "assistant", "system"] }).notNull(),
-    content: text("content").notNull(),
+    content: freeText("content").notNull(),
     /** The turn that answered this inbound message. */
     turnId: uuid("turn_id"),
     /**
@@ -65,7 +59,12 @@ export const messages = pgTable(
      * (a crash in between) and are picked up again: nothing the owner sent is lost.
      */
     handledAt: timestamp("handled_at", { withTimezone: true }),
-    metadata: jsonb("metadata").$type<Record<string, unknown>>(),
+    /**
+     * Why the host refused an inbound message instead of answering it (too long, empty, not
+     * text). Refused messages are kept for the audit trail but never enter the model's history.
+     */
+    refusal: text("refusal", { enum: messageRefusals }),
+    metadata: cleanJsonb("metadata").$type<Record<string, unknown>>(),
     sequence: integer("sequence").generatedAlwaysAsIdentity(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

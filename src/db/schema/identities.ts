@@ -1,4 +1,5 @@
 import { pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { freeText } from "./columns.ts";
 
 /**
  * The owner's identity on each channel (one owner per deployment, so one row per channel).
@@ -8,8 +9,8 @@ export const ownerIdentities = pgTable(
   "owner_identities",
   {
     channel: text("channel").primaryKey(),
-    externalUserId: text("external_user_id").notNull(),
-    displayName: text("display_name"),
+    externalUserId: freeText("external_user_id").notNull(),
+    displayName: freeText("display_name"),
     source: text("source", { enum: ["config", "pairing"] }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,4 +1,5 @@
 import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { freeText } from "./columns.ts";
 
 /**
  * One-time pairing codes: a channel without a configured owner id answers an unknown sender with
@@ -10,9 +11,9 @@ export const pairingCodes = pgTable(
   {
     code: text("code").primaryKey(),
     channel: text("channel").notNull(),
-    externalUserId: text("external_user_id").notNull(),
-    displayName: text("display_name"),
-    chatId: text("chat_id").notNull(),
+    externalUserId: freeText("external_user_id").notNull(),
+    displayName: freeText("display_name"),
+    chatId: freeText("chat_id").notNull(),
     status: text("status", { enum: ["pending", "approved"] })
       .notNull()
       .default("pending"),

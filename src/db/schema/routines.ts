@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { freeText } from "./columns.ts";
 
 export const routineKinds = ["prompt", "heartbeat"] as const;
 /** Who hears about a run: `attention` = answers that need the owner, and failures (default);
@@ -20,14 +21,14 @@ export const routines = pgTable(
   "routines",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    name: text("name").notNull(),
+    name: freeText("name").notNull(),
     kind: text("kind", { enum: routineKinds }).notNull().default("prompt"),
     schedule: text("schedule").notNull(),
     timezone: text("timezone").notNull(),
-    prompt: text("prompt").notNull(),
+    prompt: freeText("prompt").notNull(),
     /** Where results go; null = the owner's most recently used chat. */
-    channel: text("channel"),
-    chatId: text("chat_id"),
+    channel: freeText("channel"),
+    chatId: freeText("chat_id"),
     enabled: boolean("enabled").notNull().default(true),
     notify: text("notify", { enum: notifyPolicies }).notNull().default("attention"),
     catchUp: text("catch_up", { enum: catchUpPolicies }).notNull().default("once"),
@@ -65,8 +66,8 @@ export const routineRuns = pgTable(
     status: text("status", { enum: runStatuses }).notNull(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
-    summary: text("summary"),
-    error: text("error"),
+    summary: freeText("summary"),
+    error: freeText("error"),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     /** The agent turn that ran it (prompt routines). */
@@ -89,12 +90,12 @@ export const routineDeliveries = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     routineId: uuid("routine_id").references(() => routines.id, { onDelete: "set null" }),
     runId: uuid("run_id").references(() => routineRuns.id, { onDelete: "set null" }),
-    channel: text("channel"),
-    chatId: text("chat_id"),
-    text: text("text").notNull(),
+    channel: freeText("channel"),
+    chatId: freeText("chat_id"),
+    text: freeText("text").notNull(),
     notBefore: timestamp("not_before", { withTimezone: true }).notNull().defaultNow(),
     attempts: integer("attempts").notNull().default(0),
-    lastError: text("last_error"),
+    lastError: freeText("last_error"),
     deliveredAt: timestamp("delivered_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { cleanJsonb, freeText } from "./columns.ts";
 import { conversations, messages } from "./conversations.ts";
 
 export const turnStatuses = [
@@ -24,11 +25,11 @@ export const turns = pgTable(
       .references(() => conversations.id, { onDelete: "cascade" }),
     triggerMessageId: uuid("trigger_message_id").references(() => messages.id, { onDelete: "set null" }),
     status: text("status", { enum: turnStatuses }).notNull().default("running"),
-    state: jsonb("state").$type<Record<string, unknown>>(),
+    state: cleanJsonb("state").$type<Record<string, unknown>>(),
     iterations: integer("iterations").notNull().default(0),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
-    error: text("error"),
+    error: freeText("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
@@ -46,14 +47,14 @@ export const llmCalls = pgTable(
     turnId: uuid("turn_id")
       .notNull()
       .references(() => turns.id, { onDelete: "cascade" }),
-    provider: text("provider").notNull(),
-    model: text("model").notNull(),
+    provider: freeText("provider").notNull(),
+    model: freeText("model").notNull(),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
     latencyMs: integer("latency_ms").notNull(),
     costMicros: integer("cost_micros"),
     cached: integer("cached").notNull().default(0),
-    error: text("error"),
+    error: freeText("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("llm_calls_turn").on(table.turnId)],
@@ -67,13 +68,13 @@ export const toolCalls = pgTable(
     turnId: uuid("turn_id")
       .notNull()
       .references(() => turns.id, { onDelete: "cascade" }),
-    callId: text("call_id").notNull(),
-    tool: text("tool").notNull(),
-    arguments: text("arguments").notNull(),
+    callId: freeText("call_id").notNull(),
+    tool: freeText("tool").notNull(),
+    arguments: freeText("arguments").notNull(),
     status: text("status", {
       enum: ["running", "succeeded", "failed", "awaiting_approval", "denied"],
     }).notNull(),
-    result: text("result"),
+    result: freeText("result"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
