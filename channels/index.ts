@@ -5,7 +5,7 @@
  */
 import type { Config } from "../src/config.ts";
 import type { Channel } from "../src/plugin/channel.ts";
-import { createTerminalChannel } from "./terminal/index.ts";
+import { createTerminalChannel, type TerminalChannelOptions } from "./terminal/index.ts";
 
 export interface ChannelEntry {
   id: string;
@@ -94,12 +94,12 @@ export function describeChannels(config: Config): ChannelStatus[] {
  */
 export async function createEnabledChannels(
   config: Config,
-  options: { interactive: boolean },
+  options: { interactive: boolean; terminal?: TerminalChannelOptions },
 ): Promise<Channel[]> {
   const channels: Channel[] = [];
   for (const entry of channelEntries) {
     if (!entry.missing(config) && entry.create) channels.push(await entry.create(config));
   }
-  if (channels.length === 0 && options.interactive) channels.push(createTerminalChannel());
+  if (channels.length === 0 && options.interactive) channels.push(createTerminalChannel(options.terminal));
   return channels;
 }

@@ -4,7 +4,7 @@
  * exit codes); this module is what tests start in-process.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { createEnabledChannels, describeChannels } from "../channels/index.ts";
 import { createBuiltinTools } from "../tools/index.ts";
@@ -16,14 +16,17 @@ import {
   readConfigFile,
   resolveHome,
 } from "./config.ts";
+import { configuredSecrets } from "./config-secrets.ts";
 import { createHost, type Host } from "./core/host.ts";
 import type { DatabaseHandle } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
 import { putSetting, readSettings } from "./db/settings.ts";
 import { createApiRoutes } from "./gateway/api.ts";
 import { type Gateway, startGateway } from "./gateway/server.ts";
+import { prepareHome } from "./home.ts";
 import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { createLogSink } from "./log-sink.ts";
 
 export interface App {
   config: Config;
@@ -41,20 +44,30 @@ export interface StartOptions {
   log?: Logger;
   /** Open the terminal chat when no platform channel is configured (default: when stdin is a TTY). */
   interactive?: boolean;
+  /** The process's terminal (tests pass streams): the chat's input and output, stderr for notices and logs. */
+  terminal?: {
+    input?: NodeJS.ReadableStream;
+    output?: NodeJS.WritableStream;
+    errors?: NodeJS.WritableStream;
+  };
 }
 
 /** Loads config from env + file + settings, with the database opened in between. */
 export async function loadFullConfig(
   env: Environment,
   log: Logger | undefined,
+  /** Where the logger created here writes (when `log` is not given); stderr by default. */
+  write?: (line: string) => void,
 ): Promise<{ config: Config; database: DatabaseHandle; file: ConfigFile; log: Logger }> {
   const file = readConfigFile(resolveHome(env));
   const bootConfig = loadConfig({ env, file });
-  const bootLog = log ?? createLogger({ level: bootConfig.log.level, format: bootConfig.log.format });
-  mkdirSync(bootConfig.home, { recursive: true });
+  const bootLog = log ?? createLogger({ level: bootConfig.log.level, format: bootConfig.log.format, write });
+  bootLog.addSecrets(configuredSecrets(bootConfig));
+  prepareHome(bootConfig.home, bootLog);
   const database = await openDatabase(bootConfig, bootLog);
   try {
     const config = loadConfig({ env, file, settings: await readSettings(database.db) });
+    bootLog.addSecrets(configuredSecrets(config));
     return { config, database, file, log: bootLog };
   } catch (error) {
     await database.close();
@@ -63,8 +76,11 @@ export async function loadFullConfig(
 }
 
 export async function startApp(options: StartOptions): Promise<App> {
-  const notify = options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const loaded = await loadFullConfig(options.env, options.log);
+  const errors = options.terminal?.errors ?? process.stderr;
+  const notify = options.notify ?? ((line: string) => errors.write(`${line}\n`));
+  // Log lines go to stderr until the terminal chat opens (if it does), then to a file.
+  const logSink = options.log ? undefined : createLogSink((line) => errors.write(`${line}\n`));
+  const loaded = await loadFullConfig(options.env, options.log, logSink?.write);
   let { config } = loaded;
   const { database, log } = loaded;
   for (const warning of config.warnings) log.warn(warning);
@@ -73,7 +89,22 @@ export async function startApp(options: StartOptions): Promise<App> {
     const token = randomBytes(24).toString("base64url");
     await putSetting(database.db, "GATEWAY_AUTH_TOKEN", token);
     config = loadConfig({ env: options.env, file: loaded.file, settings: await readSettings(database.db) });
+    log.addSecrets([token]);
     notify(`Generated an HTTP API token (shown once, stored in the settings table): ${token}`);
+  }
+
+  const channels = await createEnabledChannels(config, {
+    interactive: options.interactive ?? Boolean(process.stdin.isTTY),
+    terminal: { input: options.terminal?.input, output: options.terminal?.output },
+  });
+  if (logSink && channels.some((channel) => channel.id === "terminal")) {
+    const logFile = join(config.home, "logs", "ironclaw.log");
+    try {
+      logSink.toFile(logFile);
+      notify(`Logs are written to ${logFile} while you chat here.`);
+    } catch (error) {
+      log.warn("cannot write the log file; logging here", { path: logFile, error });
+    }
   }
 
   for (const channel of describeChannels(config)) {
@@ -85,9 +116,6 @@ export async function startApp(options: StartOptions): Promise<App> {
   if (llm) log.info("LLM ready", { llm: llm.description });
   else notify(noLlmMessage);
 
-  const channels = await createEnabledChannels(config, {
-    interactive: options.interactive ?? Boolean(process.stdin.isTTY),
-  });
   const host = await createHost({
     config,
     database,
@@ -159,6 +187,7 @@ export async function startApp(options: StartOptions): Promise<App> {
         await gateway.stop();
         await database.close();
         log.info("stopped");
+        logSink?.close();
       })();
       return stopping;
     },

@@ -9,21 +9,16 @@
  *
  * Reconnecting is discord.js's job (@discordjs/ws resumes after resumable close codes and
  * identifies afresh otherwise); this module only follows it, so health is ok exactly while a
- * session is ready. One guard is ours: discord.js processes gateway events inside its socket
- * handler, and a payload it cannot digest would surface as an unhandled rejection and end the
- * process; the sharding strategy hook lets us catch that, log it and carry on.
+ * session is ready. Two guards are ours, both through the sharding strategy hook: discord.js
+ * processes gateway events inside its socket handler, and a payload it cannot digest would
+ * surface as an unhandled rejection and end the process, so that is caught, logged and skipped;
+ * and a connection that goes silent without closing is dropped early (gateway-watchdog.ts).
  */
-import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  Partials,
-  SimpleShardingStrategy,
-  type WebSocketOptions,
-} from "discord.js";
+import { Client, Events, GatewayIntentBits, Partials, type WebSocketOptions } from "discord.js";
 import type { Logger } from "../../src/log.ts";
 import type { ChannelHealth } from "../../src/plugin/channel.ts";
 import type { DiscordChannelConfig } from "./config.ts";
+import { WatchedShardingStrategy } from "./gateway-watchdog.ts";
 
 const closeHints: Record<number, string> = {
   4004: "authentication failed: check DISCORD_BOT_TOKEN",
@@ -38,11 +33,16 @@ export function describeClose(code: number): string {
 /** @discordjs/ws's manager (discord.js exports its own class under the same name). */
 type GatewayManager = Parameters<NonNullable<WebSocketOptions["buildStrategy"]>>[0];
 
-/** Logs and skips a gateway event that discord.js throws on, instead of letting it end the process. */
+/**
+ * Shows every shard event to the liveness watchdog, and logs and skips a gateway event that
+ * discord.js throws on instead of letting it end the process.
+ */
 function guardedStrategy(log: Logger) {
   return (manager: GatewayManager) => {
+    const strategy = new WatchedShardingStrategy(manager, log);
     const emit = manager.emit.bind(manager) as (event: string, ...args: unknown[]) => boolean;
     (manager as unknown as { emit: typeof emit }).emit = (event, ...args) => {
+      strategy.note(event, args[0]);
       try {
         return emit(event, ...args);
       } catch (error) {
@@ -51,7 +51,7 @@ function guardedStrategy(log: Logger) {
         return true;
       }
     };
-    return new SimpleShardingStrategy(manager);
+    return strategy;
   };
 }
 

@@ -13,7 +13,7 @@ import {
 } from "discord.js";
 import type { Logger } from "../../src/log.ts";
 import type { Channel, ChannelHealth, ChannelHost } from "../../src/plugin/channel.ts";
-import { storeWithRetry } from "../shared/store-retry.ts";
+import { createOrderedStore } from "../shared/store-retry.ts";
 import { approvalPromptText, approvalRow, settledPromptText } from "./buttons.ts";
 import type { DiscordChannelConfig } from "./config.ts";
 import { connect, createDiscordClient, watchConnection } from "./connection.ts";
@@ -32,6 +32,8 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
   let sender: DiscordSender | undefined;
   let stopped = false;
   let health: ChannelHealth = { ok: false, detail: "not started" };
+  // The gateway does not redeliver: a message that cannot be stored yet is retried, in order.
+  const storeInOrder = createOrderedStore();
 
   async function onMessage(message: Message): Promise<void> {
     if (!host || !log || !client?.user) return;
@@ -46,7 +48,7 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
       log.debug("skipped a message", { messageId: message.id, reason: parsed.reason });
       return;
     }
-    await storeWithRetry((inbound) => (host as ChannelHost).onMessage(inbound), parsed.message, log);
+    await storeInOrder((inbound) => (host as ChannelHost).onMessage(inbound), parsed.message, log);
   }
 
   /** Acknowledge first (Discord allows 3 s), decide, then tell the presser if nothing happened. */

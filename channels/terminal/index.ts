@@ -1,12 +1,15 @@
 /**
  * The terminal channel: chat with the assistant from the shell that started it, with no platform
  * account or token. Every line typed is one inbound message from the owner in the single chat
- * "local"; replies stream in place (see terminal-writer.ts). There are no buttons here, so the
- * host's text fallback applies: approvals are answered by typing `/approve <id>`, `/always <id>`
- * or `/deny <id>`, which arrive as ordinary lines.
+ * "local"; replies stream in place (see terminal-writer.ts). Approvals take a single key
+ * (approvals.ts); `/approve <id>`, `/always <id>` and `/deny <id>` typed as lines work too.
+ * Log lines must not land in the middle of this conversation: while the terminal chat is on, the
+ * app sends them to a file (src/log-sink.ts).
  */
 import { createInterface, type Interface } from "node:readline";
 import type {
+  ApprovalOutcome,
+  ApprovalPrompt,
   Channel,
   ChannelHealth,
   ChannelHost,
@@ -15,6 +18,7 @@ import type {
   MessageRef,
   OutboundMessage,
 } from "../../src/plugin/channel.ts";
+import { type ApprovalDesk, approvalText, createApprovalDesk } from "./approvals.ts";
 import { createTerminalWriter, type TerminalWriter } from "./terminal-writer.ts";
 
 export interface TerminalChannelOptions {
@@ -43,8 +47,10 @@ export function createTerminalChannel(options: TerminalChannelOptions = {}): Cha
   const prompt = options.prompt ?? "you> ";
   const idlePromptDelayMs = options.idlePromptDelayMs ?? 400;
   const isTty = Boolean((input as { isTTY?: boolean }).isTTY && (output as { isTTY?: boolean }).isTTY);
+  const interrupt = options.onInterrupt ?? (() => process.kill(process.pid, "SIGINT"));
   let readline: Interface | null = null;
   let writer: TerminalWriter | null = null;
+  let desk: ApprovalDesk | null = null;
   let open = false;
   let stopping = false;
   let inboundCount = 0;
@@ -59,7 +65,7 @@ export function createTerminalChannel(options: TerminalChannelOptions = {}): Cha
 
   function showPrompt(): void {
     cancelIdlePrompt();
-    if (open && prompt !== "") writer?.showPrompt();
+    if (open && (prompt !== "" || desk?.question() !== undefined)) writer?.showPrompt();
   }
 
   /** Output arrived: the prompt comes back once the assistant has been quiet for a moment. */
@@ -69,8 +75,15 @@ export function createTerminalChannel(options: TerminalChannelOptions = {}): Cha
     promptTimer.unref?.();
   }
 
+  /** The approval question stands in for the prompt while an approval waits for its key. */
+  function drawPrompt(): void {
+    const question = desk?.question();
+    if (question === undefined) readline?.prompt(true);
+    else output.write(question);
+  }
+
   function outputWriter(): TerminalWriter {
-    writer ??= createTerminalWriter({ output, isTty, drawPrompt: () => readline?.prompt(true) });
+    writer ??= createTerminalWriter({ output, isTty, drawPrompt });
     return writer;
   }
 
@@ -81,9 +94,26 @@ export function createTerminalChannel(options: TerminalChannelOptions = {}): Cha
     readline = lines;
     open = true;
     const screen = outputWriter();
+    desk = createApprovalDesk({
+      input,
+      isTty,
+      writer: outputWriter,
+      decide: (approvalId, decision) =>
+        host.onAction({
+          channel: "terminal",
+          chatId: terminalChatId,
+          senderId: terminalSenderId,
+          approvalId,
+          decision,
+        }),
+      onInterrupt: interrupt,
+      afterOutput: scheduleIdlePrompt,
+    });
+    const approvals = desk;
     lines.on("line", (line) => {
       screen.noteInputLine();
       const text = line.trim();
+      if (approvals.answerLine(text)) return;
       if (text === "") {
         showPrompt();
         return;
@@ -112,13 +142,14 @@ export function createTerminalChannel(options: TerminalChannelOptions = {}): Cha
       cancelIdlePrompt();
       if (!stopping) options.onClose?.();
     });
-    if (isTty) lines.on("SIGINT", options.onInterrupt ?? (() => process.kill(process.pid, "SIGINT")));
+    if (isTty) lines.on("SIGINT", interrupt);
     showPrompt();
   }
 
   async function stop(): Promise<void> {
     stopping = true;
     cancelIdlePrompt();
+    desk?.close();
     readline?.close();
     await pending;
     writer?.finish();
@@ -137,10 +168,28 @@ export function createTerminalChannel(options: TerminalChannelOptions = {}): Cha
     scheduleIdlePrompt();
   }
 
+  async function askApproval(to: ChatTarget, approval: ApprovalPrompt): Promise<MessageRef> {
+    outboundCount += 1;
+    const ref = { chatId: to.chatId, messageId: `out-${outboundCount}` };
+    cancelIdlePrompt();
+    if (desk) desk.ask(ref, approval);
+    else outputWriter().print(ref.messageId, approvalText(approval));
+    return ref;
+  }
+
+  async function settleApproval(
+    ref: MessageRef,
+    outcome: ApprovalOutcome,
+    approval: ApprovalPrompt,
+  ): Promise<void> {
+    cancelIdlePrompt();
+    desk?.settle(ref, outcome, approval);
+  }
+
   function health(): ChannelHealth {
     if (open) return { ok: true };
     return { ok: false, detail: readline === null ? "not started" : "input closed" };
   }
 
-  return { id: "terminal", start, stop, send, edit, health };
+  return { id: "terminal", start, stop, send, edit, askApproval, settleApproval, health };
 }

@@ -26,6 +26,8 @@ export interface TerminalWriter {
   showPrompt(): void;
   /** The owner pressed Enter: the prompt line is finished. */
   noteInputLine(): void;
+  /** A single-key answer in raw mode (nothing echoed it): shows the key and ends the prompt line. */
+  answerPrompt(key: string): void;
   /** Ends the current line so the shell prompt starts on its own line. */
   finish(): void;
 }
@@ -99,10 +101,16 @@ export function createTerminalWriter(options: TerminalWriterOptions): TerminalWr
     lastMessageId = null;
   }
 
+  function answerPrompt(key: string): void {
+    if (promptVisible) write(`${key}\n`);
+    promptVisible = false;
+    lastMessageId = null;
+  }
+
   function finish(): void {
     if (lineOpen) write("\n");
     promptVisible = false;
   }
 
-  return { print, update, showPrompt, noteInputLine, finish };
+  return { print, update, showPrompt, noteInputLine, answerPrompt, finish };
 }

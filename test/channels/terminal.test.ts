@@ -1,56 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { PassThrough } from "node:stream";
-import { createTerminalChannel, type TerminalChannelOptions } from "../../channels/terminal/index.ts";
-import { silentLogger } from "../../src/log.ts";
-import type { Channel, ChannelHost, InboundMessage } from "../../src/plugin/channel.ts";
-
-/** A host that records messages and lets a test await the n-th one. */
-function createRecordingHost(handle: (message: InboundMessage) => Promise<void> = async () => {}) {
-  const received: InboundMessage[] = [];
-  const waiters: { count: number; resolve: () => void }[] = [];
-  const host: ChannelHost = {
-    log: silentLogger,
-    async onMessage(message) {
-      received.push(message);
-      for (const waiter of waiters.filter((candidate) => received.length >= candidate.count))
-        waiter.resolve();
-      await handle(message);
-    },
-    async onAction() {
-      return { ok: false, notice: "no buttons in a terminal" };
-    },
-  };
-  const waitForMessages = (count: number) =>
-    new Promise<void>((resolve) => {
-      if (received.length >= count) resolve();
-      else waiters.push({ count, resolve });
-    });
-  return { host, received, waitForMessages };
-}
-
-function createHarness(options: Partial<TerminalChannelOptions> = {}) {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  output.setEncoding("utf8");
-  let captured = "";
-  // Paused-mode reads are synchronous: whatever the channel wrote so far is in the buffer.
-  const screen = (): string => {
-    for (let chunk = output.read(); chunk !== null; chunk = output.read()) captured += chunk;
-    return captured;
-  };
-  const channel = createTerminalChannel({
-    input,
-    output,
-    now: () => 1700000000000,
-    idlePromptDelayMs: 60_000,
-    ...options,
-  });
-  return { input, output, channel, screen };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-}
+import type { Channel } from "../../src/plugin/channel.ts";
+import { createHarness, createRecordingHost, until } from "./terminal-harness.ts";
 
 describe("terminal channel", () => {
   test("each typed line becomes an owner message with a unique id", async () => {
@@ -207,10 +157,11 @@ describe("terminal channel", () => {
     expect(closedByOwner).toBe(1);
   });
 
-  test("has no approval buttons, so the host uses the text fallback", () => {
+  test("asks for approvals itself (single keys), so the host sends no text fallback", () => {
     const channel: Channel = createHarness().channel;
     expect(channel.id).toBe("terminal");
-    expect(channel.askApproval).toBeUndefined();
+    expect(channel.askApproval).toBeDefined();
+    expect(channel.settleApproval).toBeDefined();
     expect(channel.edit).toBeDefined();
   });
 });

@@ -3,8 +3,9 @@
  * gateway WebSocket on the same port (Bun.serve). `GET /gateway/bot` hands out the WebSocket URL,
  * so pointing the client's `rest.api` at `apiUrl` is all the wiring needed. Every REST call and
  * every gateway frame the client sends is recorded; failures (429 with Discord's rate-limit
- * headers, or any Discord error) can be injected per route; tests push DMs and button presses and
- * close the gateway with a chosen code.
+ * headers, or any Discord error) can be injected per route; tests push DMs and button presses,
+ * close the gateway with a chosen code, or make it go silent without closing (`goSilent`: the
+ * gateway is reached through a TCP relay, see gateway-relay.ts).
  *
  *   const discord = startDiscordFake();
  *   const client = new Client({ intents: [GatewayIntentBits.DirectMessages], partials: [Partials.Channel],
@@ -15,6 +16,7 @@
  */
 import { type FakeInteraction, type FakeMessage, FakeState, type UserInput } from "./fake-state.ts";
 import { FakeGateway, type GatewayFrame, Intents, type SocketData } from "./gateway.ts";
+import { startGatewayRelay } from "./gateway-relay.ts";
 import { discordError, matchRoute, type RouteResult } from "./rest-routes.ts";
 
 export type { FakeInteraction, FakeMessage } from "./fake-state.ts";
@@ -111,7 +113,9 @@ export function startDiscordFake(options: DiscordFakeOptions = {}) {
   });
   const applicationId = state.bot.id;
   let port = 0;
-  const gatewayUrl = () => `ws://127.0.0.1:${port}/gateway`;
+  /** Clients reach the gateway through the relay (so a test can make it go half-open). */
+  let gatewayPort = 0;
+  const gatewayUrl = () => `ws://127.0.0.1:${gatewayPort}/gateway`;
   const gateway = new FakeGateway({
     token,
     url: gatewayUrl,
@@ -204,6 +208,8 @@ export function startDiscordFake(options: DiscordFakeOptions = {}) {
     },
   });
   port = server.port as number;
+  const relay = startGatewayRelay(port);
+  gatewayPort = relay.port;
 
   function dmPayload(input: DmInput) {
     const user = state.user(input.from);
@@ -338,6 +344,20 @@ export function startDiscordFake(options: DiscordFakeOptions = {}) {
     disconnect: (code: number, reason?: string) => gateway.disconnect(code, reason),
     /** Sends opcode 7 (Reconnect). */
     requestReconnect: () => gateway.requestReconnect(),
+    /**
+     * The live connection goes half-open: from now on nothing the client sends arrives and nothing
+     * reaches it (heartbeats go unanswered, dispatches are lost on the wire until a RESUME replays
+     * them), and neither side is closed. Later connections work. Returns the silenced connection's
+     * number (as in `frames`).
+     */
+    goSilent(): number {
+      const connection = gateway.currentConnection;
+      if (connection === undefined) throw new Error("discord fake: no live gateway connection to silence");
+      relay.silence();
+      return connection;
+    },
+    /** Whether the fake still holds gateway connection `connection` open on its side. */
+    isOpen: (connection: number) => gateway.openConnections.has(connection),
     /** Polls `predicate` until it returns something truthy, which it resolves with. */
     async waitFor<T>(predicate: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
       const deadline = Date.now() + timeoutMs;
@@ -352,6 +372,7 @@ export function startDiscordFake(options: DiscordFakeOptions = {}) {
       }
     },
     async close() {
+      relay.close();
       await server.stop(true);
     },
   };

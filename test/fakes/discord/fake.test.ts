@@ -141,6 +141,26 @@ describe("discord fake: gateway", () => {
     expect(frames.find((frame) => frame.op === 9)?.d).toBe(false);
   });
 
+  test("goSilent: nothing gets through either way, nothing closes, and a new connection works", async () => {
+    const fake = startFake({ heartbeatIntervalMs: 60_000 });
+    const old = await rawSocket(fake);
+    old.socket.send(JSON.stringify({ op: 2, d: { token: fake.token, intents: 0, properties: {} } }));
+    await fake.waitFor(() => old.frames.some((frame) => frame.t === "READY"));
+    const silenced = fake.goSilent();
+    old.socket.send(JSON.stringify({ op: 1, d: null }));
+    fake.pushDm({ from: USER, text: "lost on the wire" });
+    old.socket.close(1000);
+    const fresh = await rawSocket(fake);
+    fresh.socket.send(JSON.stringify({ op: 1, d: null }));
+    await fake.waitFor(() => fresh.frames.some((frame) => frame.op === 11));
+    // Nothing sent on the silent connection arrived: not the heartbeat, nor the close.
+    const onSilenced = fake.frames.filter((frame) => frame.connection === silenced);
+    expect(onSilenced.map((frame) => frame.op)).toEqual([2]);
+    expect(old.frames.some((frame) => frame.op === 11 || frame.t === "MESSAGE_CREATE")).toBe(false);
+    expect(fake.isOpen(silenced)).toBe(true);
+    expect(old.closeCode()).toBeUndefined(); // no close frame came back either
+  });
+
   test("a wrong token in IDENTIFY closes with 4004", async () => {
     const fake = startFake();
     const { socket, closeCode } = await rawSocket(fake);

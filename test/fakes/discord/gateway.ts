@@ -57,6 +57,8 @@ export class FakeGateway {
   readonly frames: GatewayFrame[] = [];
   /** Dispatches nobody received (no session yet, or the intent for them is missing). */
   readonly dropped: { t: string; d: unknown; reason: string }[] = [];
+  /** Connection numbers of the sockets open on the fake's side. */
+  readonly openConnections = new Set<number>();
   #sessions = new Map<string, Session>();
   #current?: Session;
   #connections = 0;
@@ -74,7 +76,13 @@ export class FakeGateway {
     return this.#current?.socket !== undefined;
   }
 
+  /** The number of the socket the current session is on, if it is on one. */
+  get currentConnection(): number | undefined {
+    return this.#current?.socket?.data.connection;
+  }
+
   open(socket: ServerWebSocket<SocketData>): void {
+    this.openConnections.add(socket.data.connection);
     this.#send(socket, { op: 10, d: { heartbeat_interval: this.options.heartbeatIntervalMs } });
   }
 
@@ -109,6 +117,7 @@ export class FakeGateway {
   }
 
   closed(socket: ServerWebSocket<SocketData>, code: number): void {
+    this.openConnections.delete(socket.data.connection);
     const session = socket.data.session;
     if (!session || session.socket !== socket) return;
     session.socket = undefined;
