@@ -38,6 +38,7 @@ export function ownerMessageFor(error: unknown): string {
     case "database_unavailable":
       return "My database is not reachable right now; your message is saved and I will need you to resend it once it is back.";
     default:
-      return `I could not finish that: ${error.message}`;
+      // Other codes carry internal text (SQL errors, stack-level detail): the log has it.
+      return `Something went wrong on my side and I could not finish that (${error.code.replaceAll("_", " ")}). The details are in the log.`;
   }
 }

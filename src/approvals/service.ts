@@ -33,6 +33,7 @@ import { type ApprovalStatus, approvals, turns } from "../db/schema/index.ts";
 import { getTurn, transitionTurn } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalDecision, ApprovalOutcome, Channel } from "../plugin/channel.ts";
+import { cleanJson } from "../db/clean-text.ts";
 import { fingerprintCall, fingerprintsMatch } from "./fingerprint.ts";
 import { approvalTierOf, setToolChoice } from "./policy.ts";
 import { type ApprovalView, fallbackPromptText, outcomeWords, promptOf, viewOf } from "./prompts.ts";
@@ -109,7 +110,8 @@ export class ApprovalService {
     for (const pending of state.pending ?? []) {
       if (pending.result || pending.approvalId) continue;
       const prepared = this.options.runner.prepare(pending.call);
-      const params = prepared.params ?? {};
+      // The database stores text cleaned (no NUL, no lone surrogate): bind the fingerprint to that.
+      const params = cleanJson(prepared.params ?? {}) as Record<string, unknown>;
       pending.approvalId = newApprovalId();
       fresh.push({
         id: pending.approvalId,
@@ -341,7 +343,7 @@ export class ApprovalService {
     } catch {
       return false;
     }
-    const expected = fingerprintCall(this.options.key, entry.call.name, params);
+    const expected = fingerprintCall(this.options.key, entry.call.name, cleanJson(params));
     return (
       fingerprintsMatch(expected, row.fingerprint) &&
       fingerprintsMatch(fingerprintCall(this.options.key, row.tool, row.params), row.fingerprint)

@@ -112,6 +112,29 @@ forEachBackend("approvals", ({ database }) => {
     expect(await h.handle.db.select().from(approvals)).toHaveLength(1);
   });
 
+  test("a risky call whose arguments hold NUL can still be approved and runs once", async () => {
+    const runs: string[] = [];
+    const handle = await database();
+    const harness = await startHostHarness(handle, { tools: [deployTool(runs)] });
+    open.push(harness);
+    harness.llmServer.enqueue({
+      toolCalls: [{ id: "n1", name: "deploy", arguments: '{"target":"pr\\u0000od"}' }],
+    });
+    await harness.channel.deliver("deploy it");
+    await harness.channel.waitFor(() => harness.channel.sent.some((message) => message.prompt));
+    const [row] = await handle.db.select().from(approvals);
+    harness.llmServer.enqueue({ text: "Deployed." });
+    expect(await harness.channel.press(row?.id as string, "approve")).toEqual({
+      ok: true,
+      notice: "Approved: deploy",
+    });
+    await harness.channel.waitFor(() => harness.channel.texts().includes("Deployed."));
+    // Runs once: with the NUL (resumed in memory) or cleaned (resumed from the database).
+    expect(runs.map((target) => target.replace("\u0000", "\uFFFD"))).toEqual(["pr\uFFFDod"]);
+    await harness.host.queue.drain();
+    expect((await handle.db.select().from(turns))[0]?.status).toBe("completed");
+  });
+
   test("always is not offered for always-tier tools and is refused if pressed anyway", async () => {
     const h = await pausedHarness(database, { approval: "always" });
     expect(h.channel.sent[0]?.prompt?.allowAlways).toBe(false);
