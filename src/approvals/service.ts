@@ -26,6 +26,7 @@ import {
   listTurnApprovals,
   setPromptMessage,
 } from "../db/approvals.ts";
+import { cleanJson } from "../db/clean-text.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { type Conversation, getConversation } from "../db/conversations.ts";
 import { withDbErrors } from "../db/errors.ts";
@@ -33,7 +34,6 @@ import { type ApprovalStatus, approvals, turns } from "../db/schema/index.ts";
 import { getTurn, transitionTurn } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalDecision, ApprovalOutcome, Channel } from "../plugin/channel.ts";
-import { cleanJson } from "../db/clean-text.ts";
 import { fingerprintCall, fingerprintsMatch } from "./fingerprint.ts";
 import { approvalTierOf, setToolChoice } from "./policy.ts";
 import { type ApprovalView, fallbackPromptText, outcomeWords, promptOf, viewOf } from "./prompts.ts";

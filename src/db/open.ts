@@ -1,21 +1,18 @@
 /**
  * Start-up path to a ready, migrated database. A real server that does not answer is retried with
  * backoff for DATABASE_CONNECT_TIMEOUT, then start-up fails naming the host (password masked).
- * An embedded PGlite folder is guarded by a kernel lock (folder-lock.ts): PGlite is single-process,
- * and two IronClaws writing one folder would corrupt it.
+ * The embedded PGlite folder (locking, tuning, first creation) is pglite.ts's business.
  */
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import { maskUrl } from "../config-parse.ts";
 import { AppError, StartupError } from "../errors.ts";
-import { tightenTree } from "../home.ts";
 import type { Logger } from "../log.ts";
-import { type DatabaseHandle, wrapPglite, wrapPostgres } from "./client.ts";
+import { type DatabaseHandle, wrapPostgres } from "./client.ts";
 import { isConnectionError, sqlStateOf } from "./errors.ts";
-import { acquireFolderLock, type FolderLock, FolderLockedError } from "./folder-lock.ts";
 import { migrateDatabase } from "./migrate.ts";
+import { openPglite } from "./pglite.ts";
 
 export interface OpenDatabaseOptions {
   /** Injected for tests: resolves after `ms`. */
@@ -106,35 +103,4 @@ async function openPostgres(
       delay = Math.min(delay * 2, 5000);
     }
   }
-}
-
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  let lock: FolderLock;
-  try {
-    lock = await acquireFolderLock(`${dataDir}.lock`);
-  } catch (error) {
-    if (!(error instanceof FolderLockedError)) throw error;
-    const holder = error.holderPid ? ` (pid ${error.holderPid})` : "";
-    throw new StartupError(
-      "database_in_use",
-      `the embedded database ${dataDir} is in use by another IronClaw${holder}; stop it or set another IRONCLAW_HOME`,
-    );
-  }
-  const { PGlite } = await import("@electric-sql/pglite");
-  let client: InstanceType<typeof PGlite>;
-  try {
-    client = await PGlite.create(dataDir);
-  } catch (error) {
-    lock.release();
-    throw new StartupError("database_unavailable", `cannot open the embedded database at ${dataDir}: ${String(error)}`, {
-      cause: error,
-    });
-  }
-  // PGlite sets its own file modes (0666 at initdb), ignoring the umask: tighten after it wrote.
-  tightenTree(dataDir);
-  return wrapPglite(client, dataDir, async () => {
-    tightenTree(dataDir);
-    lock.release();
-  });
 }

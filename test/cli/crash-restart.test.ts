@@ -109,7 +109,9 @@ describe("restart after a crash", () => {
     const second = await runCli(["run"], env);
     expect(second.exitCode).toBe(2);
     expect(second.stderr.trim()).toMatch(
-      new RegExp(`^ironclaw: the embedded database .*pgdata is in use by another IronClaw \\(pid ${first.child.pid}\\); stop it or set another IRONCLAW_HOME$`),
+      new RegExp(
+        `^ironclaw: the embedded database .*pgdata is in use by another IronClaw \\(pid ${first.child.pid}\\); stop it or set another IRONCLAW_HOME$`,
+      ),
     );
   }, 45_000);
 });

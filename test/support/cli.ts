@@ -46,8 +46,12 @@ export interface RunningAssistant {
   stop: (signal?: NodeJS.Signals) => Promise<{ exitCode: number; output: string }>;
 }
 
-export function startAssistant(env: Record<string, string>, args: string[] = ["run"]): RunningAssistant {
-  const child = Bun.spawn([process.execPath, mainScript, ...args], {
+export function startAssistant(
+  env: Record<string, string>,
+  args: string[] = ["run"],
+  runtimeArgs: string[] = [],
+): RunningAssistant {
+  const child = Bun.spawn([process.execPath, ...runtimeArgs, mainScript, ...args], {
     env,
     stdin: "ignore",
     stdout: "pipe",
