@@ -5,7 +5,6 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { sql } from "drizzle-orm";
 import { createEnabledChannels, describeChannels } from "../channels/index.ts";
 import { createBuiltinTools } from "../tools/index.ts";
 import {
@@ -17,16 +16,18 @@ import {
   resolveHome,
 } from "./config.ts";
 import { configuredSecrets } from "./config-secrets.ts";
-import { createHost, type Host } from "./core/host.ts";
-import type { DatabaseHandle } from "./db/client.ts";
+import { type DatabaseHandle, pingDatabase } from "./db/client.ts";
 import { openDatabase } from "./db/open.ts";
 import { putSetting, readSettings } from "./db/settings.ts";
-import { createApiRoutes } from "./gateway/api.ts";
+import { createHostApiRoutes } from "./gateway/host-api.ts";
 import { type Gateway, startGateway } from "./gateway/server.ts";
+import { createThreadFeed } from "./gateway/thread-feed.ts";
 import { prepareHome } from "./home.ts";
+import { createHost, type Host } from "./host/host.ts";
 import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createLogSink } from "./log-sink.ts";
+import { isHostSurface } from "./plugin/registry.ts";
 
 export interface App {
   config: Config;
@@ -97,7 +98,8 @@ export async function startApp(options: StartOptions): Promise<App> {
     interactive: options.interactive ?? Boolean(process.stdin.isTTY),
     terminal: { input: options.terminal?.input, output: options.terminal?.output },
   });
-  if (logSink && channels.some((channel) => channel.id === "terminal")) {
+  // The terminal chat is the host surface channels/index.ts adds; its log lines go to a file.
+  if (logSink && channels.some(isHostSurface)) {
     const logFile = join(config.home, "logs", "ironclaw.log");
     try {
       logSink.toFile(logFile);
@@ -116,6 +118,8 @@ export async function startApp(options: StartOptions): Promise<App> {
   if (llm) log.info("LLM ready", { llm: llm.description });
   else notify(noLlmMessage);
 
+  // What the host says on API threads (restart notices too) goes out on the API's event stream.
+  const feed = createThreadFeed();
   const host = await createHost({
     config,
     database,
@@ -123,8 +127,9 @@ export async function startApp(options: StartOptions): Promise<App> {
     llm: llm?.client ?? null,
     llmDescription: llm?.description ?? "not configured",
     noLlmMessage,
-    tools: createBuiltinTools({ allowHosts: config.httpAllowHosts }),
+    tools: createBuiltinTools(),
     channels,
+    surfaces: { api: (conversation) => feed.responderFor(conversation.chatId) },
   });
   await host.start();
 
@@ -132,37 +137,19 @@ export async function startApp(options: StartOptions): Promise<App> {
     host: config.gateway.host,
     port: config.gateway.port,
     log: log.child({ component: "gateway" }),
+    maxBodyBytes: config.gateway.maxBodyBytes,
     routes: [
       async (request, url) => {
         const match = /^\/channels\/([a-z0-9_-]+)(\/.*)?$/.exec(url.pathname);
         const channel = match ? host.channels.get(match[1] as string) : undefined;
         return channel?.handleHttp?.(request, match?.[2] ?? "/");
       },
-      ...createApiRoutes({
-        token: config.gateway.authToken as string,
-        approvals: host.approvals,
-        chat: {
-          send: (input, responder) =>
-            host.pipeline.handle(
-              {
-                channel: "api",
-                chatId: input.threadId,
-                senderId: "api",
-                messageId: input.messageId,
-                text: input.text,
-                isDirect: true,
-              },
-              responder,
-            ),
-        },
-        events: host.bus,
-        log: log.child({ component: "api" }),
-      }),
+      ...createHostApiRoutes({ host, db: database.db, config, feed, log: log.child({ component: "api" }) }),
     ],
     readiness: async () => {
       const checks: Record<string, { ok: boolean; detail?: string }> = {};
       try {
-        await database.query(sql`select 1`);
+        await pingDatabase(database);
         checks.database = { ok: true, detail: database.backend };
       } catch (error) {
         checks.database = { ok: false, detail: error instanceof Error ? error.message : String(error) };

@@ -101,6 +101,24 @@ export function parseQuietHours(raw: string): { startMinute: number; endMinute: 
   return { startMinute: toMinute(match[1], match[2]), endMinute: toMinute(match[3], match[4]) };
 }
 
+const kib = 1024;
+const mib = 1024 * 1024;
+const byteUnits: Record<string, number> = { b: 1, k: kib, kb: kib, kib, m: mib, mb: mib, mib };
+
+/** "1MiB", "512KiB", "65536" (bytes) → bytes, within [min, max]. KB and MB are read as KiB and MiB. */
+export function parseByteSize(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(raw.trim().toLowerCase());
+    const unit = byteUnits[match?.[2] || "b"];
+    if (!match || unit === undefined) {
+      throw new Error('must be a size such as "1MiB", "512KiB" or a number of bytes');
+    }
+    const value = Math.round(Number(match[1]) * unit);
+    if (value < min || value > max) throw new Error(`must be from ${min} to ${max} bytes`);
+    return value;
+  };
+}
+
 /** Replaces the password (and any token-looking query value) of a URL with "***" for display. */
 export function maskUrl(raw: string): string {
   try {

@@ -1,33 +1,27 @@
 /**
  * Every configuration variable IronClaw understands: its name (a public contract, see
  * DESIGN.md), how to parse it, its default, and whether it is a secret. `config.ts` turns these
- * into the frozen Config; `doctor` and the README table list them from here.
+ * into the frozen Config; `doctor` and the README table list them from here. The host's own
+ * variables are written here; each channel's come from its declaration (channels/index.ts).
  */
-
+import { channelVariables } from "../channels/index.ts";
 import {
   parseBoolean,
+  parseByteSize,
   parseDuration,
   parseInteger,
   parseList,
   parseNonEmpty,
-  parseNumericId,
   parseOneOf,
   parseQuietHours,
   parseTimezone,
   parseUrl,
 } from "./config-parse.ts";
+import { parseRateLimit } from "./gateway/rate-limit.ts";
+import type { ConfigVariable } from "./plugin/channel-config.ts";
 import { compileSchedule } from "./scheduler/cron.ts";
 
-export interface VariableSpec {
-  name: string;
-  doc: string;
-  parse: (raw: string) => unknown;
-  /** Raw default (parsed like any other value) — absent means "unset". */
-  default?: string;
-  secret?: boolean;
-  /** Only read from the environment (e.g. where the config file itself lives). */
-  envOnly?: boolean;
-}
+export type VariableSpec = ConfigVariable;
 
 export const llmBackends = ["openai", "anthropic", "ollama", "openai_compatible"] as const;
 export type LlmBackend = (typeof llmBackends)[number];
@@ -114,71 +108,8 @@ export const variables: readonly VariableSpec[] = [
     parse: parseInteger(1, 1_000_000),
     default: "32000",
   },
-  {
-    name: "TELEGRAM_BOT_TOKEN",
-    doc: "Telegram bot token from @BotFather; enables Telegram",
-    parse: parseNonEmpty,
-    secret: true,
-  },
-  {
-    name: "TELEGRAM_OWNER_ID",
-    doc: "Numeric Telegram user id of the owner; unset = pairing",
-    parse: parseNumericId,
-  },
-  {
-    name: "TELEGRAM_API_ROOT",
-    doc: "Bot API server root (self-hosted, or a test fake)",
-    parse: parseUrl(["http", "https"]),
-    default: "https://api.telegram.org",
-  },
-  {
-    name: "TELEGRAM_MODE",
-    doc: "polling or webhook",
-    parse: parseOneOf(["polling", "webhook"] as const),
-    default: "polling",
-  },
-  {
-    name: "TELEGRAM_WEBHOOK_SECRET",
-    doc: "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)",
-    parse: parseNonEmpty,
-    secret: true,
-  },
-  {
-    name: "DISCORD_BOT_TOKEN",
-    doc: "Discord bot token; enables Discord",
-    parse: parseNonEmpty,
-    secret: true,
-  },
-  {
-    name: "DISCORD_OWNER_ID",
-    doc: "Numeric Discord user id of the owner; unset = pairing",
-    parse: parseNumericId,
-  },
-  {
-    name: "DISCORD_API_URL",
-    doc: "Discord REST base (a test fake); the gateway URL comes from GET /gateway/bot",
-    parse: parseUrl(["http", "https"]),
-  },
-  {
-    name: "SLACK_BOT_TOKEN",
-    doc: "Slack bot token (xoxb-…); enables Slack",
-    parse: parseNonEmpty,
-    secret: true,
-  },
-  {
-    name: "SLACK_APP_TOKEN",
-    doc: "Slack app-level token (xapp-…); enables Socket Mode",
-    parse: parseNonEmpty,
-    secret: true,
-  },
-  {
-    name: "SLACK_SIGNING_SECRET",
-    doc: "Slack signing secret (HTTP mode)",
-    parse: parseNonEmpty,
-    secret: true,
-  },
-  { name: "SLACK_OWNER_ID", doc: "Slack user id of the owner (U…); unset = pairing", parse: parseNonEmpty },
-  { name: "SLACK_API_URL", doc: "Slack Web API base (a test fake)", parse: parseUrl(["http", "https"]) },
+  // Each channel declares its own variables (channels/<name>/config.ts, listed in channels/index.ts).
+  ...channelVariables,
   {
     name: "GATEWAY_HOST",
     doc: "Address the HTTP API listens on",
@@ -196,6 +127,18 @@ export const variables: readonly VariableSpec[] = [
     doc: "Bearer token of the HTTP API; generated and stored on first start when unset",
     parse: parseNonEmpty,
     secret: true,
+  },
+  {
+    name: "GATEWAY_RATE_LIMIT",
+    doc: 'Chat sends the HTTP API accepts per window, e.g. "30/60s"; only authenticated, well-formed sends count',
+    parse: parseRateLimit,
+    default: "30/60s",
+  },
+  {
+    name: "GATEWAY_MAX_BODY",
+    doc: 'Largest request body on any gateway route (API and webhooks), e.g. "1MiB"; larger is a 413',
+    parse: parseByteSize(1024, 64 * 1024 * 1024),
+    default: "1MiB",
   },
   { name: "HEARTBEAT_ENABLED", doc: "Run the heartbeat routine", parse: parseBoolean, default: "true" },
   {

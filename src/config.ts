@@ -34,22 +34,13 @@ export interface Config {
     readonly ollamaBaseUrl: string;
   };
   readonly agent: { readonly maxIterations: number; readonly maxMessageChars: number };
-  readonly telegram: {
-    readonly botToken?: string;
-    readonly ownerId?: string;
-    readonly apiRoot: string;
-    readonly mode: "polling" | "webhook";
-    readonly webhookSecret?: string;
+  readonly gateway: {
+    readonly host: string;
+    readonly port: number;
+    readonly authToken?: string;
+    readonly rateLimit: { readonly limit: number; readonly windowMs: number };
+    readonly maxBodyBytes: number;
   };
-  readonly discord: { readonly botToken?: string; readonly ownerId?: string; readonly apiUrl?: string };
-  readonly slack: {
-    readonly botToken?: string;
-    readonly appToken?: string;
-    readonly signingSecret?: string;
-    readonly ownerId?: string;
-    readonly apiUrl?: string;
-  };
-  readonly gateway: { readonly host: string; readonly port: number; readonly authToken?: string };
   readonly heartbeat: {
     readonly enabled: boolean;
     readonly schedule: string;
@@ -60,7 +51,10 @@ export interface Config {
   readonly httpAllowHosts: readonly string[];
   readonly approvalTimeoutMs: number;
   readonly log: { readonly level: "debug" | "info" | "warn" | "error"; readonly format: "json" | "pretty" };
-  /** Every parsed value by variable name (for `doctor`). */
+  /**
+   * Every parsed value by variable name: `doctor`, and each channel's declaration
+   * (channels/<name>/config.ts) reads its own variables from here.
+   */
   readonly values: Readonly<Record<string, unknown>>;
   /** Where each set variable came from (for `doctor`). */
   readonly sources: Readonly<Record<string, ConfigSource>>;
@@ -182,26 +176,13 @@ export function loadConfig(options: LoadConfigOptions): Config {
       ollamaBaseUrl: get("OLLAMA_BASE_URL"),
     },
     agent: { maxIterations: get("AGENT_MAX_ITERATIONS"), maxMessageChars: get("MAX_MESSAGE_CHARS") },
-    telegram: {
-      botToken: get("TELEGRAM_BOT_TOKEN"),
-      ownerId: get("TELEGRAM_OWNER_ID"),
-      apiRoot: get("TELEGRAM_API_ROOT"),
-      mode: get("TELEGRAM_MODE"),
-      webhookSecret: get("TELEGRAM_WEBHOOK_SECRET"),
+    gateway: {
+      host: get("GATEWAY_HOST"),
+      port: get("GATEWAY_PORT"),
+      authToken: get("GATEWAY_AUTH_TOKEN"),
+      rateLimit: get("GATEWAY_RATE_LIMIT"),
+      maxBodyBytes: get("GATEWAY_MAX_BODY"),
     },
-    discord: {
-      botToken: get("DISCORD_BOT_TOKEN"),
-      ownerId: get("DISCORD_OWNER_ID"),
-      apiUrl: get("DISCORD_API_URL"),
-    },
-    slack: {
-      botToken: get("SLACK_BOT_TOKEN"),
-      appToken: get("SLACK_APP_TOKEN"),
-      signingSecret: get("SLACK_SIGNING_SECRET"),
-      ownerId: get("SLACK_OWNER_ID"),
-      apiUrl: get("SLACK_API_URL"),
-    },
-    gateway: { host: get("GATEWAY_HOST"), port: get("GATEWAY_PORT"), authToken: get("GATEWAY_AUTH_TOKEN") },
     heartbeat: {
       enabled: get("HEARTBEAT_ENABLED"),
       schedule: get("HEARTBEAT_SCHEDULE"),

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "database_schema_too_new"
   | "database_error"
   | "conflict"
+  | "invalid_transition"
   | "not_found"
   | "llm_request_failed"
   | "llm_rate_limited"

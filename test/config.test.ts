@@ -31,8 +31,8 @@ describe("config precedence", () => {
       '[telegram]\nbot_token = "123:abc"\nowner_id = 42\n[llm]\nfallbacks = ["anthropic:claude-x", "ollama:llama3.2"]\n',
     );
     const config = loadConfig({ env: { IRONCLAW_HOME: home } });
-    expect(config.telegram.botToken).toBe("123:abc");
-    expect(config.telegram.ownerId).toBe("42");
+    expect(config.values.TELEGRAM_BOT_TOKEN).toBe("123:abc");
+    expect(config.values.TELEGRAM_OWNER_ID).toBe("42");
     expect(config.llm.fallbacks).toEqual([
       { backend: "anthropic", model: "claude-x" },
       { backend: "ollama", model: "llama3.2" },
@@ -42,7 +42,13 @@ describe("config precedence", () => {
   test("defaults when nothing is set, and the result is frozen", () => {
     const config = loadConfig({ env: { IRONCLAW_HOME: homeWith() } });
     expect(config.database.url).toBeUndefined();
-    expect(config.gateway).toEqual({ host: "127.0.0.1", port: 3000, authToken: undefined });
+    expect(config.gateway).toEqual({
+      host: "127.0.0.1",
+      port: 3000,
+      authToken: undefined,
+      rateLimit: { limit: 30, windowMs: 60_000 },
+      maxBodyBytes: 1024 * 1024,
+    });
     expect(config.approvalTimeoutMs).toBe(30 * 60_000);
     expect(config.agent.maxIterations).toBe(25);
     expect(config.heartbeat.schedule).toBe("*/30 * * * *");

@@ -9,20 +9,10 @@ import { createHttpRequestTool } from "./http-request/index.ts";
 import { createJsonTool } from "./json/index.ts";
 import { createTimeTool } from "./time/index.ts";
 
-export interface BuiltinToolDeps {
-  /** Config `HTTP_ALLOW_HOSTS`: private or loopback hosts the HTTP tool may still reach. */
-  allowHosts: readonly string[];
-  /** Clock for the time tool; defaults to the system clock. */
-  now?: () => Date;
-  /** Network access for the HTTP tool; defaults to the global fetch. */
-  fetch?: typeof fetch;
-}
-
-export function createBuiltinTools(deps: BuiltinToolDeps): Tool[] {
-  return [
-    createTimeTool({ now: deps.now }),
-    createEchoTool(),
-    createJsonTool(),
-    createHttpRequestTool({ allowHosts: deps.allowHosts, fetch: deps.fetch }),
-  ];
+/**
+ * The built-in tools. They need no configuration: what they reach (network, clock, workspace)
+ * comes through the ports in each call's context, which the host builds from config.
+ */
+export function createBuiltinTools(): Tool[] {
+  return [createTimeTool(), createEchoTool(), createJsonTool(), createHttpRequestTool()];
 }

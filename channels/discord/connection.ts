@@ -65,8 +65,10 @@ export function createDiscordClient(config: DiscordChannelConfig, log: Logger): 
     allowedMentions: { parse: [] },
     rest: {
       ...(config.apiUrl ? { api: config.apiUrl } : {}),
-      // Wait out ordinary 429s; fail a request Discord wants to hold for longer than this.
-      rejectOnRateLimit: (limit) => limit.retryAfter > maxWaitMs,
+      // Channel routes (sending, editing, typing) reject at once: sender.ts waits them out where
+      // stopping can cut the wait short. Elsewhere (interaction replies) discord.js waits out
+      // ordinary 429s and fails a request Discord wants to hold for longer than the cap.
+      rejectOnRateLimit: (limit) => limit.route.startsWith("/channels/") || limit.retryAfter > maxWaitMs,
     },
     ws: { buildStrategy: guardedStrategy(log) },
   });

@@ -8,7 +8,7 @@
  */
 import { type ButtonInteraction, type Message, MessageType } from "discord.js";
 import type { ApprovalAction, InboundMessage } from "../../src/plugin/channel.ts";
-import { decodeApprovalCustomId } from "./buttons.ts";
+import { decodeApprovalData } from "../shared/approval-codec.ts";
 
 export type ParsedMessage = { kind: "message"; message: InboundMessage } | { kind: "skip"; reason: string };
 
@@ -49,7 +49,7 @@ export function parseMessage(message: Message, options: ParseOptions): ParsedMes
 
 /** The approval a button press asks for, or undefined when its custom_id does not decode. */
 export function parsePress(interaction: ButtonInteraction): ApprovalAction | undefined {
-  const decoded = decodeApprovalCustomId(interaction.customId);
+  const decoded = decodeApprovalData(interaction.customId);
   if (!decoded || !interaction.channelId) return undefined;
   return { channel: "discord", chatId: interaction.channelId, senderId: interaction.user.id, ...decoded };
 }

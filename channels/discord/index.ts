@@ -12,7 +12,10 @@ import {
   MessageFlags,
 } from "discord.js";
 import type { Logger } from "../../src/log.ts";
-import type { Channel, ChannelHealth, ChannelHost } from "../../src/plugin/channel.ts";
+import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
+import { FAILED_PRESS_NOTICE, STALE_PRESS_NOTICE } from "../shared/approval-labels.ts";
+import { HealthTracker } from "../shared/health.ts";
+import { MAX_RATE_LIMIT_WAIT_MS } from "../shared/rate-limit-wait.ts";
 import { createOrderedStore } from "../shared/store-retry.ts";
 import { approvalPromptText, approvalRow, settledPromptText } from "./buttons.ts";
 import type { DiscordChannelConfig } from "./config.ts";
@@ -22,16 +25,14 @@ import { DiscordSender } from "./sender.ts";
 
 export type { DiscordChannelConfig } from "./config.ts";
 
-const staleNotice = "This button is no longer valid.";
-const failedNotice = "Your decision could not be recorded; nothing was run. Please try again.";
-
 export function createDiscordChannel(config: DiscordChannelConfig): Channel {
   let client: Client | undefined;
   let host: ChannelHost | undefined;
   let log: Logger | undefined;
   let sender: DiscordSender | undefined;
-  let stopped = false;
-  let health: ChannelHealth = { ok: false, detail: "not started" };
+  /** Aborted by stop(): cuts rate-limit waits short. */
+  let lifecycle = new AbortController();
+  const health = new HealthTracker();
   // The gateway does not redeliver: a message that cannot be stored yet is retried, in order.
   const storeInOrder = createOrderedStore();
 
@@ -57,7 +58,7 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
     const action = parsePress(interaction);
     if (!action) {
       log.warn("a button press that does not decode", { customId: interaction.customId.slice(0, 100) });
-      await interaction.reply({ content: staleNotice, flags: MessageFlags.Ephemeral });
+      await interaction.reply({ content: STALE_PRESS_NOTICE, flags: MessageFlags.Ephemeral });
       return;
     }
     await interaction.deferUpdate();
@@ -66,7 +67,7 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
       result = await host.onAction(action);
     } catch (error) {
       log.error("could not record an approval decision", { approval: action.approvalId, error });
-      result = { ok: false, notice: failedNotice };
+      result = { ok: false, notice: FAILED_PRESS_NOTICE };
     }
     if (!result.ok) await interaction.followUp({ content: result.notice, flags: MessageFlags.Ephemeral });
   }
@@ -91,14 +92,17 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
     async start(channelHost) {
       host = channelHost;
       log = channelHost.log;
-      stopped = false;
+      lifecycle = new AbortController();
+      health.connecting();
       const channelLog = log;
       const created = createDiscordClient(config, channelLog);
       client = created;
-      sender = new DiscordSender(created.rest, channelLog);
-      watchConnection(created, channelLog, (next) => {
-        if (!stopped) health = next;
+      sender = new DiscordSender(created.rest, {
+        log: channelLog,
+        maxRateLimitWaitMs: config.maxRateLimitWaitMs ?? MAX_RATE_LIMIT_WAIT_MS,
+        stopSignal: lifecycle.signal,
       });
+      watchConnection(created, channelLog, (next) => health.report(next));
       created.on(Events.MessageCreate, (message) => {
         onMessage(message).catch((error: unknown) =>
           channelLog.error("could not handle a message", { messageId: message.id, error }),
@@ -109,20 +113,19 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
           channelLog.warn("could not answer an interaction", { interaction: interaction.id, error }),
         );
       });
-      health = { ok: false, detail: "connecting" };
       try {
         await connect(created, config.token, config.readyTimeoutMs ?? 30_000);
       } catch (error) {
-        health = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+        health.degraded(error instanceof Error ? error.message : String(error));
         await created.destroy();
         throw error;
       }
-      health = { ok: true, detail: `connected as ${created.user?.tag}` };
+      health.ok(`connected as ${created.user?.tag}`);
       channelLog.info("discord connected", { bot: created.user?.tag });
     },
     async stop() {
-      stopped = true;
-      health = { ok: false, detail: "stopped" };
+      lifecycle.abort();
+      health.stopped();
       await client?.destroy();
       client = undefined;
     },
@@ -146,6 +149,6 @@ export function createDiscordChannel(config: DiscordChannelConfig): Channel {
         components: [approvalRow(prompt, outcome)],
       });
     },
-    health: () => health,
+    health: () => health.current(),
   };
 }

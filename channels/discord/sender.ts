@@ -1,13 +1,19 @@
 /**
- * Sending to Discord over REST (discord.js's REST client, which queues per rate-limit bucket and
- * waits out a 429's `Retry-After` before retrying). A logical message may span several Discord
- * messages (2000 characters each); its ref is the first one's id, and edits (streaming) update,
- * append or delete the parts. Every message goes out with `allowed_mentions: { parse: [] }`, so
- * nothing the model writes (`@everyone`, `<@id>`) pings anyone.
+ * Sending to Discord over REST. The parts, edits and the blank-message rule are the shared
+ * messenger's (../shared/multipart-messenger.ts); this file holds Discord's quirks: every message
+ * goes out with `allowed_mentions: { parse: [] }`, so nothing the model writes (`@everyone`,
+ * `<@id>`) pings anyone, and rate limits on channel routes are waited out here.
+ *
+ * Why our own 429 handling: discord.js's REST would otherwise sleep inside its queue, where
+ * stopping the channel cannot reach. connection.ts makes it reject on channel routes instead
+ * (`RateLimitError` with the wait in ms), and every call here retries through the shared wait:
+ * capped (`maxRateLimitWaitMs`) and cut short when the channel stops.
  */
-import { type REST, Routes } from "discord.js";
+import { RateLimitError, type REST, Routes } from "discord.js";
 import type { Logger } from "../../src/log.ts";
 import type { MessageRef } from "../../src/plugin/channel.ts";
+import { createMultipartMessenger, type MultipartMessenger } from "../shared/multipart-messenger.ts";
+import { waitForRetry } from "../shared/rate-limit-wait.ts";
 import { splitDiscordMessage } from "./format.ts";
 
 /** What a send or edit carries besides the content (approval buttons). */
@@ -15,64 +21,53 @@ export interface MessageExtras {
   components?: unknown[];
 }
 
+export interface DiscordSenderOptions {
+  log: Logger;
+  /** Rate-limit waits longer than this fail the call. */
+  maxRateLimitWaitMs: number;
+  /** Aborts when the channel stops. */
+  stopSignal: AbortSignal;
+  maxRateLimitRetries?: number;
+}
+
 const noMentions = { parse: [] };
-/** Only recent messages are ever edited; older bookkeeping is dropped (oldest first). */
-const REMEMBERED = 500;
-
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > REMEMBERED) map.delete(map.keys().next().value as string);
-}
-
-/** Discord rejects an empty message; a blank answer still needs something to show (and a ref). */
-function chunksOf(markdown: string): string[] {
-  const chunks = splitDiscordMessage(markdown);
-  return chunks.length > 0 ? chunks : ["…"];
-}
 
 export class DiscordSender {
-  /** Discord message ids of each logical message, keyed by channel and first id. */
-  readonly #parts = new Map<string, string[]>();
-  /** The content of each part as last sent, to skip edits that would change nothing. */
-  readonly #shown = new Map<string, string>();
+  readonly #messenger: MultipartMessenger;
 
   constructor(
     private readonly rest: REST,
-    private readonly log: Logger,
-  ) {}
-
-  async send(channelId: string, markdown: string): Promise<MessageRef> {
-    const ids: string[] = [];
-    for (const chunk of chunksOf(markdown)) ids.push(await this.post(channelId, chunk));
-    const first = ids[0] as string;
-    remember(this.#parts, `${channelId}:${first}`, ids);
-    return { chatId: channelId, messageId: first };
+    private readonly options: DiscordSenderOptions,
+  ) {
+    this.#messenger = createMultipartMessenger<string>(
+      {
+        split: (markdown) => splitDiscordMessage(markdown),
+        contentOf: (chunk) => chunk,
+        post: (channelId, chunk) => this.post(channelId, chunk),
+        update: (channelId, messageId, chunk) => this.patch(channelId, messageId, chunk),
+        remove: async (channelId, messageId) => {
+          await this.#call(() => this.rest.delete(Routes.channelMessage(channelId, messageId)));
+        },
+      },
+      { log: options.log },
+    );
   }
 
-  async edit(ref: MessageRef, markdown: string): Promise<void> {
-    const key = `${ref.chatId}:${ref.messageId}`;
-    const ids = this.#parts.get(key) ?? [ref.messageId];
-    const chunks = chunksOf(markdown);
-    for (const [index, chunk] of chunks.entries()) {
-      const id = ids[index];
-      if (id === undefined) ids.push(await this.post(ref.chatId, chunk));
-      else if (this.#shown.get(id) !== chunk) await this.patch(ref.chatId, id, chunk);
-    }
-    for (const extra of ids.splice(chunks.length)) {
-      await this.rest
-        .delete(Routes.channelMessage(ref.chatId, extra))
-        .catch((error: unknown) => this.log.warn("could not delete a message part", { error }));
-    }
-    remember(this.#parts, key, ids);
+  send(channelId: string, markdown: string): Promise<MessageRef> {
+    return this.#messenger.send(channelId, markdown);
+  }
+
+  edit(ref: MessageRef, markdown: string): Promise<void> {
+    return this.#messenger.edit(ref, markdown);
   }
 
   /** One Discord message, content already within the limit. Returns its id. */
   async post(channelId: string, content: string, extras: MessageExtras = {}): Promise<string> {
-    const sent = (await this.rest.post(Routes.channelMessages(channelId), {
-      body: { content, allowed_mentions: noMentions, ...extras },
-    })) as { id: string };
-    remember(this.#shown, sent.id, content);
+    const sent = (await this.#call(() =>
+      this.rest.post(Routes.channelMessages(channelId), {
+        body: { content, allowed_mentions: noMentions, ...extras },
+      }),
+    )) as { id: string };
     return sent.id;
   }
 
@@ -82,13 +77,31 @@ export class DiscordSender {
     content: string,
     extras: MessageExtras = {},
   ): Promise<void> {
-    await this.rest.patch(Routes.channelMessage(channelId, messageId), {
-      body: { content, allowed_mentions: noMentions, ...extras },
-    });
-    remember(this.#shown, messageId, content);
+    await this.#call(() =>
+      this.rest.patch(Routes.channelMessage(channelId, messageId), {
+        body: { content, allowed_mentions: noMentions, ...extras },
+      }),
+    );
   }
 
   async typing(channelId: string): Promise<void> {
-    await this.rest.post(Routes.channelTyping(channelId));
+    await this.#call(() => this.rest.post(Routes.channelTyping(channelId)));
+  }
+
+  async #call<T>(request: () => Promise<T>): Promise<T> {
+    const maxRetries = this.options.maxRateLimitRetries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        if (!(error instanceof RateLimitError) || attempt >= maxRetries) throw error;
+        const retry = await waitForRetry(error.retryAfter, this.options.stopSignal, {
+          log: this.options.log,
+          capMs: this.options.maxRateLimitWaitMs,
+          context: { route: error.route, attempt: attempt + 1 },
+        });
+        if (!retry) throw error;
+      }
+    }
   }
 }

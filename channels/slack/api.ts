@@ -4,11 +4,13 @@
  * Why our own 429 handling: @slack/web-api's default waits out Retry-After but then also pauses
  * every other call and retries through p-retry's backoff for up to ~30 minutes, which would hold
  * a chat's reply queue hostage. Here the client rejects a 429 at once (`rejectRateLimitedCalls`)
- * and `callSlack` waits exactly Retry-After and tries again, a bounded number of times. Network
- * failures and 5xx answers get two quick retries from the client itself.
+ * and `callSlack` waits Retry-After through the shared wait (capped, cut short when the channel
+ * stops) and tries again, a bounded number of times. Network failures and 5xx answers get two
+ * quick retries from the client itself.
  */
 import { webApi } from "@slack/bolt";
 import type { Logger } from "../../src/log.ts";
+import { waitForRetry } from "../shared/rate-limit-wait.ts";
 
 export type WebClient = InstanceType<typeof webApi.WebClient>;
 export type WebClientOptions = NonNullable<ConstructorParameters<typeof webApi.WebClient>[1]>;
@@ -34,7 +36,12 @@ function retryAfterSeconds(error: unknown): number | undefined {
 
 export function createSlackCaller(
   client: WebClient,
-  options: { log: Logger; maxRateLimitRetries: number },
+  options: {
+    log: Logger;
+    maxRateLimitRetries: number;
+    stopSignal?: AbortSignal;
+    maxRateLimitWaitMs?: number;
+  },
 ): CallSlack {
   return async function callSlack(method, args = {}) {
     for (let attempt = 0; ; attempt++) {
@@ -43,8 +50,12 @@ export function createSlackCaller(
       } catch (error) {
         const wait = retryAfterSeconds(error);
         if (wait === undefined || attempt >= options.maxRateLimitRetries) throw error;
-        options.log.warn("Slack rate limit; retrying after Retry-After", { method, retryAfterSeconds: wait });
-        await Bun.sleep(wait * 1000);
+        const retry = await waitForRetry(wait * 1000, options.stopSignal, {
+          log: options.log,
+          capMs: options.maxRateLimitWaitMs,
+          context: { method, attempt: attempt + 1 },
+        });
+        if (!retry) throw error;
       }
     }
   };

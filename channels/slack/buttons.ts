@@ -1,16 +1,19 @@
 /**
  * Approval prompts as Block Kit messages. Each button's `action_id` names the decision
- * (`ironclaw_approval_<approve|always|deny>`) and its `value` is the approval id; a press whose
+ * (`ironclaw_approval_<approve|always|deny>`; Slack wants distinct action ids in one block) and
+ * its `value` is the approval id, both checked with the shared codec's grammar; a press whose
  * pair does not decode is answered as stale. The settled prompt keeps the text, shows the
- * outcome and has no actions block, so nothing is left to press.
+ * outcome and has no actions block, so nothing is left to press. Labels are the shared ones.
  */
 import type { types } from "@slack/bolt";
 import type { ApprovalDecision, ApprovalOutcome, ApprovalPrompt } from "../../src/plugin/channel.ts";
+import { type DecodedApproval, isApprovalDecision, isApprovalId } from "../shared/approval-codec.ts";
+import { approvalButtons, outcomeLabels } from "../shared/approval-labels.ts";
 import { escapeMrkdwn, SLACK_SECTION_LIMIT } from "./format.ts";
 
 const ACTION_PREFIX = "ironclaw_approval_";
-const APPROVAL_ID = /^[a-z0-9]{1,40}$/;
-const decisions: readonly ApprovalDecision[] = ["approve", "always", "deny"];
+/** Slack's action_id limit. */
+const MAX_ACTION_ID = 255;
 
 export interface BlockMessage {
   /** Notification and fallback text. */
@@ -22,14 +25,11 @@ export function approvalActionId(decision: ApprovalDecision): string {
   return `${ACTION_PREFIX}${decision}`;
 }
 
-export function decodeApprovalAction(
-  actionId: unknown,
-  value: unknown,
-): { approvalId: string; decision: ApprovalDecision } | undefined {
-  if (typeof actionId !== "string" || typeof value !== "string" || !actionId.startsWith(ACTION_PREFIX))
+export function decodeApprovalAction(actionId: unknown, value: unknown): DecodedApproval | undefined {
+  if (typeof actionId !== "string" || actionId.length > MAX_ACTION_ID || !actionId.startsWith(ACTION_PREFIX))
     return undefined;
-  const decision = actionId.slice(ACTION_PREFIX.length) as ApprovalDecision;
-  if (!decisions.includes(decision) || !APPROVAL_ID.test(value)) return undefined;
+  const decision = actionId.slice(ACTION_PREFIX.length);
+  if (!isApprovalDecision(decision) || !isApprovalId(value)) return undefined;
   return { approvalId: value, decision };
 }
 
@@ -45,6 +45,7 @@ function promptSections(prompt: ApprovalPrompt): types.SectionBlock[] {
 }
 
 function button(prompt: ApprovalPrompt, decision: ApprovalDecision, label: string): types.Button {
+  if (!isApprovalId(prompt.approvalId)) throw new RangeError(`not an approval id: ${prompt.approvalId}`);
   const style =
     decision === "approve"
       ? { style: "primary" as const }
@@ -61,9 +62,7 @@ function button(prompt: ApprovalPrompt, decision: ApprovalDecision, label: strin
 }
 
 export function approvalMessage(prompt: ApprovalPrompt): BlockMessage {
-  const buttons = [button(prompt, "approve", "✅ Approve")];
-  if (prompt.allowAlways) buttons.push(button(prompt, "always", "♾️ Always"));
-  buttons.push(button(prompt, "deny", "❌ Deny"));
+  const buttons = approvalButtons(prompt).map((offered) => button(prompt, offered.decision, offered.text));
   return {
     text: `Approval needed: ${prompt.tool}`,
     blocks: [
@@ -72,13 +71,6 @@ export function approvalMessage(prompt: ApprovalPrompt): BlockMessage {
     ],
   };
 }
-
-const outcomeLabels: Record<ApprovalOutcome, string> = {
-  approved: "✅ Approved",
-  always: "♾️ Always allowed",
-  denied: "❌ Denied",
-  expired: "⌛ Expired",
-};
 
 export function settledApprovalMessage(prompt: ApprovalPrompt, outcome: ApprovalOutcome): BlockMessage {
   return {

@@ -27,9 +27,12 @@ export async function connectSlack(
 ): Promise<SlackConnection> {
   const { log } = host;
   const clientOptions = webClientOptions(config.apiUrl);
+  /** Aborted by stop(): cuts rate-limit waits short. */
+  const lifecycle = new AbortController();
   const callSlack = createSlackCaller(new webApi.WebClient(config.botToken, clientOptions), {
     log,
     maxRateLimitRetries: config.maxRateLimitRetries ?? 3,
+    stopSignal: lifecycle.signal,
   });
   const identity = await callSlack("auth.test");
   const botUserId = String(identity.user_id ?? "");
@@ -77,6 +80,7 @@ export async function connectSlack(
     sender,
     httpReceiver,
     stop: async () => {
+      lifecycle.abort();
       await app.stop();
     },
   };

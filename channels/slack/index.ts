@@ -4,7 +4,8 @@
  * (http-receiver.ts), both acknowledged through dispatch.ts; listeners.ts, sender.ts,
  * buttons.ts and format.ts do the rest. See README.md for the app manifest and platform quirks.
  */
-import type { Channel, ChannelHealth } from "../../src/plugin/channel.ts";
+import type { Channel } from "../../src/plugin/channel.ts";
+import { HealthTracker } from "../shared/health.ts";
 import { approvalMessage, settledApprovalMessage } from "./buttons.ts";
 import type { SlackChannelConfig } from "./config.ts";
 import type { SlackConnection } from "./connect.ts";
@@ -18,7 +19,7 @@ export function createSlackChannel(config: SlackChannelConfig): Channel {
   if (!config.appToken && !config.signingSecret) {
     throw new Error("Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)");
   }
-  let health: ChannelHealth = { ok: false, detail: "not started" };
+  const health = new HealthTracker();
   let connection: SlackConnection | undefined;
 
   const sender = () => {
@@ -30,15 +31,19 @@ export function createSlackChannel(config: SlackChannelConfig): Channel {
     id: "slack",
     async start(host) {
       const { connectSlack } = await import("./connect.ts");
-      connection = await connectSlack(config, host, (next) => {
-        health = next;
-      });
+      health.connecting();
+      try {
+        connection = await connectSlack(config, host, (next) => health.report(next));
+      } catch (error) {
+        health.degraded(error instanceof Error ? error.message : String(error));
+        throw error;
+      }
     },
     async stop() {
       const current = connection;
       connection = undefined;
       await current?.stop();
-      health = { ok: false, detail: "stopped" };
+      health.stopped();
     },
     async send(to, message) {
       return sender().send(to.chatId, message.text);
@@ -53,7 +58,7 @@ export function createSlackChannel(config: SlackChannelConfig): Channel {
     async settleApproval(ref, outcome, prompt) {
       await sender().update(ref.chatId, ref.messageId, settledApprovalMessage(prompt, outcome));
     },
-    health: () => health,
+    health: () => health.current(),
     async handleHttp(request, path) {
       const receiver = connection?.httpReceiver;
       if (!receiver || !HTTP_PATHS.has(path)) return undefined;

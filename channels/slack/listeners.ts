@@ -10,12 +10,10 @@
 import type { App } from "@slack/bolt";
 import type { Logger } from "../../src/log.ts";
 import type { ChannelHost } from "../../src/plugin/channel.ts";
+import { FAILED_PRESS_NOTICE, STALE_PRESS_NOTICE } from "../shared/approval-labels.ts";
 import { RedeliverableError } from "./dispatch.ts";
 import { type MessageFilter, parseBlockActions, parseMessageEvent } from "./events.ts";
 import type { SlackSender } from "./sender.ts";
-
-const staleNotice = "This button is no longer valid.";
-const failedNotice = "Your decision could not be recorded; please try again.";
 
 export interface ListenerOptions {
   host: ChannelHost;
@@ -33,7 +31,7 @@ type Respond = (message: {
 async function handlePress(body: unknown, options: ListenerOptions, respond?: Respond): Promise<void> {
   const { host, sender, log } = options;
   const press = parseBlockActions(body);
-  let notice = staleNotice;
+  let notice = STALE_PRESS_NOTICE;
   if (!press.action) {
     log.warn("a button press that does not decode", { channel: press.channel, user: press.user });
   } else {
@@ -43,7 +41,7 @@ async function handlePress(body: unknown, options: ListenerOptions, respond?: Re
       notice = result.notice;
     } catch (error) {
       log.error("deciding an approval failed", { approval: press.action.approvalId, error });
-      notice = failedNotice;
+      notice = FAILED_PRESS_NOTICE;
     }
   }
   const shown = respond

@@ -5,36 +5,36 @@
  */
 import { Bot, webhookCallback } from "grammy";
 import type { Update } from "grammy/types";
-import type { Logger } from "../../src/log.ts";
-import type { Channel, ChannelHealth, ChannelHost } from "../../src/plugin/channel.ts";
+import { type Logger, silentLogger } from "../../src/log.ts";
+import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
+import { STALE_PRESS_NOTICE } from "../shared/approval-labels.ts";
+import { HealthTracker } from "../shared/health.ts";
+import type { MultipartMessenger } from "../shared/multipart-messenger.ts";
 import { approvalKeyboard, approvalPromptHtml, settledPromptHtml } from "./buttons.ts";
 import type { TelegramChannelConfig } from "./config.ts";
 import { startPoller } from "./poller.ts";
-import { TelegramSender } from "./sender.ts";
+import { createRateLimitRetry } from "./rate-limit.ts";
+import { createTelegramMessenger } from "./sender.ts";
 import { parseUpdate } from "./updates.ts";
 
 export type { TelegramChannelConfig } from "./config.ts";
 
-const staleNotice = "This button is no longer valid.";
-
 export function createTelegramChannel(config: TelegramChannelConfig): Channel {
   const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
-  const maxRetries = config.maxRateLimitRetries ?? 3;
-  // Telegram answers 429 with parameters.retry_after: wait that long and try again.
-  bot.api.config.use(async (previous, method, payload, signal) => {
-    for (let attempt = 0; ; attempt++) {
-      const result = await previous(method, payload, signal);
-      const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
-      if (result.ok || result.error_code !== 429 || retryAfter === undefined || attempt >= maxRetries)
-        return result;
-      await Bun.sleep(retryAfter * 1000);
-    }
-  });
   let host: ChannelHost | undefined;
   let log: Logger | undefined;
-  let sender: TelegramSender | undefined;
+  let messenger: MultipartMessenger | undefined;
   let poller: { stop: () => Promise<void> } | undefined;
-  let health: ChannelHealth = { ok: false, detail: "not started" };
+  /** Aborted by stop(): cuts rate-limit waits short. */
+  let lifecycle = new AbortController();
+  const health = new HealthTracker();
+  bot.api.config.use(
+    createRateLimitRetry({
+      maxRetries: config.maxRateLimitRetries ?? 3,
+      log: () => log ?? silentLogger,
+      stopSignal: () => lifecycle.signal,
+    }),
+  );
   let webhook: ((request: Request) => Promise<Response>) | undefined;
 
   async function handle(update: Update): Promise<void> {
@@ -57,10 +57,17 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
       await host.onMessage(parsed.message);
       return;
     }
-    const result = parsed.action ? await host.onAction(parsed.action) : { ok: false, notice: staleNotice };
+    const result = parsed.action
+      ? await host.onAction(parsed.action)
+      : { ok: false, notice: STALE_PRESS_NOTICE };
     await bot.api
       .answerCallbackQuery(parsed.callbackId, { text: result.notice.slice(0, 200), show_alert: !result.ok })
       .catch((error: unknown) => log?.warn("could not answer a button press", { error }));
+  }
+
+  function requireMessenger(): MultipartMessenger {
+    if (!messenger) throw new Error("the Telegram channel is not started");
+    return messenger;
   }
 
   return {
@@ -68,8 +75,10 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
     async start(channelHost) {
       host = channelHost;
       log = channelHost.log;
+      lifecycle = new AbortController();
+      health.connecting();
       await bot.init();
-      sender = new TelegramSender(bot.api, log);
+      messenger = createTelegramMessenger(bot.api, log);
       await bot.api
         .setMyCommands([
           { command: "new", description: "Start a fresh conversation" },
@@ -82,7 +91,7 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
         bot.use(async (context) => handle(context.update));
         bot.catch((error) => log?.error("webhook update failed", { error: error.error }));
         webhook = webhookCallback(bot, "bun", { secretToken: config.webhookSecret });
-        health = { ok: true, detail: "webhook" };
+        health.ok("webhook");
         log.info("telegram webhook ready", { bot: bot.botInfo.username, path: "/channels/telegram/webhook" });
         return;
       }
@@ -94,22 +103,24 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
         watchdogMarginMs: config.watchdogMarginMs ?? 10_000,
         handle,
         onHealth: (ok, detail) => {
-          health = { ok, detail: detail ?? "polling" };
+          if (ok) health.ok(detail ?? "polling");
+          else health.degraded(detail ?? "polling failed");
         },
       });
-      health = { ok: true, detail: "polling" };
+      health.ok("polling");
       log.info("telegram polling", { bot: bot.botInfo.username });
     },
     async stop() {
+      lifecycle.abort();
       await poller?.stop();
       poller = undefined;
-      health = { ok: false, detail: "stopped" };
+      health.stopped();
     },
     async send(to, message) {
-      return (sender as TelegramSender).send(to.chatId, message.text);
+      return requireMessenger().send(to.chatId, message.text);
     },
     async edit(ref, message) {
-      await (sender as TelegramSender).edit(ref, message.text);
+      await requireMessenger().edit(ref, message.text);
     },
     async setTyping(to) {
       await bot.api.sendChatAction(to.chatId, "typing");
@@ -127,7 +138,7 @@ export function createTelegramChannel(config: TelegramChannelConfig): Channel {
         reply_markup: { inline_keyboard: [] },
       });
     },
-    health: () => health,
+    health: () => health.current(),
     async handleHttp(request, path) {
       if (path !== "/webhook" || !webhook) return undefined;
       if (request.method !== "POST") return new Response("method not allowed", { status: 405 });

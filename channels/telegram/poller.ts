@@ -8,6 +8,7 @@
 import { type Api, GrammyError, HttpError } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "../../src/log.ts";
+import { sleepUnlessAborted } from "../shared/rate-limit-wait.ts";
 
 export interface PollerOptions {
   api: Api;
@@ -21,6 +22,8 @@ export interface PollerOptions {
 export function startPoller(options: PollerOptions): { stop: () => Promise<void> } {
   const { api, log } = options;
   let running = true;
+  /** Aborted by stop(): ends a pause between failed polls at once. */
+  const stopping = new AbortController();
   let current: AbortController | undefined;
   let offset: number | undefined;
   let failures = 0;
@@ -84,7 +87,7 @@ export function startPoller(options: PollerOptions): { stop: () => Promise<void>
           conflict ? "another process is polling this bot (409); retrying" : "polling failed; retrying",
           { error, retryInMs: delay },
         );
-        await Bun.sleep(delay);
+        await sleepUnlessAborted(delay, stopping.signal);
       }
     }
   })();
@@ -92,6 +95,7 @@ export function startPoller(options: PollerOptions): { stop: () => Promise<void>
   return {
     stop: async () => {
       running = false;
+      stopping.abort();
       current?.abort();
       await loop;
     },

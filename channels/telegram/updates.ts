@@ -6,7 +6,7 @@
 import type { Update } from "grammy/types";
 import type { Logger } from "../../src/log.ts";
 import type { ApprovalAction, InboundMessage } from "../../src/plugin/channel.ts";
-import { decodeApprovalData } from "./buttons.ts";
+import { decodeApprovalData } from "../shared/approval-codec.ts";
 
 export type ParsedUpdate =
   | { kind: "message"; message: InboundMessage }

@@ -7,8 +7,9 @@
  *
  *   bun scripts/bench/schedule.ts
  */
-import { createHost } from "../../src/core/host.ts";
+
 import { getRoutineByName, listRuns } from "../../src/db/routines.ts";
+import { createHost } from "../../src/host/host.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createRoutineRow } from "../../src/scheduler/store.ts";
 import { benchConfig, instantLlm, openBenchDatabase } from "./support.ts";

@@ -7,8 +7,9 @@
  *
  *   bun scripts/bench/turn-overhead.ts
  */
-import { createHost } from "../../src/core/host.ts";
+
 import { setOwnerIdentity } from "../../src/db/identities.ts";
+import { createHost } from "../../src/host/host.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
 import { createBuiltinTools } from "../../tools/index.ts";
@@ -45,7 +46,7 @@ const assistant = await createHost({
   llm,
   llmDescription: "bench",
   noLlmMessage: "",
-  tools: createBuiltinTools({ allowHosts: [] }),
+  tools: createBuiltinTools(),
   channels: [channel],
 });
 await assistant.start();

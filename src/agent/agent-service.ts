@@ -2,21 +2,28 @@
  * Runs turns for conversations: creates the turn row, builds the context, drives the agent loop,
  * persists the outcome and hands the answer to the turn's Responder. One turn per conversation
  * at a time (callers queue through `KeyedQueue`); `/cancel` aborts the running one.
+ *
+ * `stop()` is the graceful shutdown: it fires every running turn's abort signal (the signal the
+ * tool contract promises), and each aborted turn is stored `interrupted` with its checkpoint, so
+ * the restart tells the owner and nothing runs twice. Messages that arrive while stopping are
+ * left unhandled in the database; the restart answers them.
  */
 
+import type { Responder } from "../core/responder.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation, StoredMessage } from "../db/conversations.ts";
 import { recordOutbound } from "../db/conversations.ts";
-import { createTurn, transitionTurn, updateTurn } from "../db/turns.ts";
+import { createTurn } from "../db/turns.ts";
 import { AppError } from "../errors.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { AgentEventBus } from "./events.ts";
 import { buildHistory } from "./history.ts";
 import { type GateVerdict, type LoopOutcome, type LoopState, runAgentLoop } from "./loop.ts";
-import { ownerMessageFor } from "./owner-messages.ts";
-import type { Responder } from "./responder.ts";
+import { RunningTurns } from "./running-turns.ts";
 import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
+import { endTurnInterrupted, endTurnWithError } from "./turn-endings.ts";
+import { checkpointTurn, transitionTurn } from "./turn-state.ts";
 
 export interface PausedTurn {
   turnId: string;
@@ -42,7 +49,7 @@ export interface AgentServiceOptions {
 }
 
 export class AgentService {
-  readonly #running = new Map<string, AbortController>();
+  readonly #running = new RunningTurns();
 
   constructor(private readonly options: AgentServiceOptions) {}
 
@@ -53,14 +60,26 @@ export class AgentService {
 
   /** Aborts the conversation's running turn; false when none runs. */
   cancel(conversationId: string): boolean {
-    const controller = this.#running.get(conversationId);
-    controller?.abort();
-    return controller !== undefined;
+    return this.#running.cancel(conversationId);
+  }
+
+  /**
+   * Graceful shutdown: no new turn starts, every running turn is aborted and stored as
+   * interrupted. Resolves when they have settled (at most `graceMs`).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
+    const aborted = await this.#running.abortAll(graceMs);
+    if (aborted > 0) this.options.log.info("aborted running turns", { turns: aborted });
   }
 
   /** Answers `trigger` (already stored) in `conversation`. Never throws: failures go to the owner. */
   async answer(conversation: Conversation, trigger: StoredMessage, responder: Responder): Promise<void> {
     const { database, log } = this.options;
+    if (this.#running.stopping) {
+      // Left unhandled on purpose: the restart's recovery answers it.
+      log.info("not starting a turn while stopping", { conversation: conversation.id });
+      return;
+    }
     const turn = await createTurn(database.db, {
       conversationId: conversation.id,
       triggerMessageId: trigger.id,
@@ -70,14 +89,10 @@ export class AgentService {
       turn: turn.id,
       channel: conversation.channel,
     });
+    const ending = { turnId: turn.id, conversation };
     if (!this.options.llm) {
-      await this.#fail(
-        turn.id,
-        conversation,
-        new AppError("llm_not_configured", this.options.noLlmMessage),
-        responder,
-        turnLog,
-      );
+      const error = new AppError("llm_not_configured", this.options.noLlmMessage);
+      await endTurnWithError(this.#endingDeps, ending, error, responder, turnLog);
       return;
     }
     let initial: LoopState;
@@ -91,7 +106,7 @@ export class AgentService {
         iterations: 0,
       };
     } catch (error) {
-      await this.#fail(turn.id, conversation, error, responder, turnLog);
+      await endTurnWithError(this.#endingDeps, ending, error, responder, turnLog);
       return;
     }
     await this.options.bus.emit({ type: "turn-start", turnId: turn.id, conversationId: conversation.id });
@@ -99,8 +114,9 @@ export class AgentService {
   }
 
   /**
-   * Runs (or resumes) the loop for a stored turn. `decisions` maps approval ids to what the
-   * owner decided; used when resuming after approvals.
+   * Runs (or resumes) the loop for a stored turn that is `running`. `decisions` maps approval
+   * ids to what the owner decided; used when resuming after approvals. A turn resumed while the
+   * host stops is interrupted before any stored call runs.
    */
   async drive(
     turnId: string,
@@ -111,17 +127,17 @@ export class AgentService {
   ): Promise<void> {
     const { database, log, bus } = this.options;
     const turnLog = log.child({ conversation: conversation.id, turn: turnId, channel: conversation.channel });
-    const controller = new AbortController();
-    this.#running.set(conversation.id, controller);
+    const slot = this.#running.begin(conversation.id);
     const unsubscribe = bus.subscribe((event) => {
       if (event.type === "text-delta" && event.turnId === turnId) responder.onDelta(event.text);
     });
     const started = performance.now();
     try {
-      await updateTurn(database.db, turnId, {
-        status: "running",
-        state: state as unknown as Record<string, unknown>,
-      });
+      if (!(await checkpointTurn(database.db, turnId, state))) {
+        turnLog.warn("turn is no longer running; not driving it");
+        return;
+      }
+      if (slot.signal.aborted) throw new AppError("cancelled", "The turn was cancelled.");
       const outcome = await runAgentLoop(
         {
           llm: this.options.llm as LlmClient,
@@ -129,7 +145,7 @@ export class AgentService {
           gate: this.options.gate,
           emit: (event) => bus.emit(event),
           maxIterations: this.options.maxIterations,
-          signal: controller.signal,
+          signal: slot.signal,
           log: turnLog,
           turnId,
           conversationId: conversation.id,
@@ -138,16 +154,12 @@ export class AgentService {
         decisions,
       );
       if (outcome.status === "paused") {
-        await updateTurn(database.db, turnId, {
-          status: "awaiting_approval",
-          state: outcome.state as unknown as Record<string, unknown>,
-        });
         turnLog.info("turn paused for approval", { calls: outcome.asks.map((ask) => ask.call.name) });
-        if (this.options.onPaused) {
-          await this.options.onPaused({ turnId, conversation, outcome, responder });
-        } else {
+        if (!this.options.onPaused) {
           throw new AppError("tool_failed", "a tool needs approval, but approvals are not available");
         }
+        // The approval service stores the pause (running → awaiting_approval) with the approvals.
+        await this.options.onPaused({ turnId, conversation, outcome, responder });
         return;
       }
       const platformId = await responder.finish(outcome.text);
@@ -157,9 +169,8 @@ export class AgentService {
         platformMessageId: platformId,
         turnId,
       });
-      await transitionTurn(database.db, turnId, ["running"], {
-        status: "completed",
-        state: outcome.state as unknown as Record<string, unknown>,
+      await transitionTurn(database.db, turnId, "running", "completed", {
+        state: outcome.state,
         finishedAt: new Date(),
       });
       turnLog.info("turn completed", {
@@ -167,47 +178,16 @@ export class AgentService {
         latencyMs: Math.round(performance.now() - started),
       });
     } catch (error) {
-      await this.#fail(turnId, conversation, error, responder, turnLog);
+      const ending = { turnId, conversation };
+      if (slot.abortCause() === "shutdown") await endTurnInterrupted(this.#endingDeps, ending, turnLog);
+      else await endTurnWithError(this.#endingDeps, ending, error, responder, turnLog);
     } finally {
       unsubscribe();
-      if (this.#running.get(conversation.id) === controller) this.#running.delete(conversation.id);
+      slot.release();
     }
   }
 
-  async #fail(
-    turnId: string,
-    conversation: Conversation,
-    error: unknown,
-    responder: Responder,
-    turnLog: Logger,
-  ): Promise<void> {
-    const cancelled = error instanceof AppError && error.code === "cancelled";
-    const code = error instanceof AppError ? error.code : "internal";
-    const text = ownerMessageFor(error);
-    if (cancelled) turnLog.info("turn cancelled");
-    else turnLog.warn("turn failed", { code, error });
-    try {
-      await this.options.bus.emit({
-        type: "turn-error",
-        turnId,
-        conversationId: conversation.id,
-        code,
-        message: text,
-      });
-      await transitionTurn(this.options.database.db, turnId, ["running", "awaiting_approval"], {
-        status: cancelled ? "cancelled" : "failed",
-        error: error instanceof Error ? error.message : String(error),
-        finishedAt: new Date(),
-      });
-      const platformId = await responder.notice(text);
-      await recordOutbound(this.options.database.db, conversation, {
-        role: "system",
-        content: text,
-        platformMessageId: platformId,
-        turnId,
-      });
-    } catch (reportError) {
-      turnLog.error("could not report a failed turn", { error: reportError });
-    }
+  get #endingDeps() {
+    return { db: this.options.database.db, bus: this.options.bus };
   }
 }

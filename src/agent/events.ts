@@ -1,6 +1,8 @@
 /**
  * Everything a turn does is announced as one of these events. Persistence, streaming to a chat,
- * and the HTTP event stream subscribe; the loop itself knows none of them.
+ * and the HTTP event stream subscribe; the loop itself knows none of them. Names are
+ * `<noun>-<action>`. A turn starts with `turn-start` and ends with one of `turn-end`,
+ * `turn-paused` (to resume after `approval-decided`), `turn-cancelled` or `turn-error`.
  */
 import type { ToolCall } from "../llm/types.ts";
 
@@ -21,7 +23,7 @@ export type AgentEvent =
     }
   | { type: "tool-call"; turnId: string; conversationId: string; call: ToolCall }
   | {
-      type: "tool-approval-request";
+      type: "approval-requested";
       turnId: string;
       conversationId: string;
       call: ToolCall;
@@ -40,7 +42,26 @@ export type AgentEvent =
       status: "succeeded" | "failed" | "denied";
     }
   | { type: "turn-end"; turnId: string; conversationId: string; text: string }
+  /** The turn is parked (stored as `awaiting_approval`) until these approvals are decided. */
   | { type: "turn-paused"; turnId: string; conversationId: string; approvalIds: string[] }
+  /** Exactly once per approval: by the owner (button, command, HTTP) or by expiry. */
+  | {
+      type: "approval-decided";
+      turnId: string;
+      conversationId: string;
+      approvalId: string;
+      tool: string;
+      outcome: "approved" | "always" | "denied" | "expired";
+      /** The owner's user id, or `timeout`. */
+      decidedBy: string;
+      /** The registered channel or host surface the decision came through, or `timeout`. */
+      decidedVia: string;
+    }
+  /**
+   * The turn stopped before its answer: `owner` is `/cancel` (stored `cancelled`), `shutdown` is
+   * the host stopping (stored `interrupted`; the owner is told after the restart).
+   */
+  | { type: "turn-cancelled"; turnId: string; conversationId: string; reason: "owner" | "shutdown" }
   | { type: "turn-error"; turnId: string; conversationId: string; code: string; message: string };
 
 export type AgentEventType = AgentEvent["type"];

@@ -7,11 +7,13 @@
  * kept on the conversation, so later turns send the summary instead of the full text.
  */
 
-import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { type Conversation, listHistoryMessages, type StoredMessage } from "../db/conversations.ts";
-import { withDbErrors } from "../db/errors.ts";
-import { conversations } from "../db/schema/index.ts";
+import {
+  type Conversation,
+  listHistoryMessages,
+  type StoredMessage,
+  saveConversationSummary,
+} from "../db/conversations.ts";
 import type { ChatMessage, LlmClient } from "../llm/types.ts";
 
 /** Rough token estimate (4 characters a token): good enough to decide when to compact. */
@@ -74,12 +76,7 @@ export async function buildHistory(
     if (response.text.trim() && last?.sequence) {
       summary = response.text.trim();
       summaryThrough = last.sequence;
-      await withDbErrors(() =>
-        db
-          .update(conversations)
-          .set({ summary, summaryThrough })
-          .where(eq(conversations.id, conversation.id)),
-      );
+      await saveConversationSummary(db, conversation.id, summary, summaryThrough);
       recent = stored.slice(stored.length - keep).flatMap((message) => toChatMessage(message) ?? []);
     }
   }

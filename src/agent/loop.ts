@@ -11,12 +11,14 @@
 import { AppError } from "../errors.ts";
 import type { ChatMessage, LlmClient, ToolCall } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
-import type { ToolResult } from "../plugin/tool.ts";
+import type { ToolCeiling, ToolResult } from "../plugin/tool.ts";
 import type { AgentEvent } from "./events.ts";
+import type { RunToolCall, ToolCallOutcome } from "./tool-pipeline.ts";
 import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
+import type { GateVerdict } from "./tool-steps/approval.ts";
+import { emitToolResult } from "./tool-steps/emit-result.ts";
 
-/** What the approval policy says about one call. */
-export type GateVerdict = { action: "run" } | { action: "refuse"; reason: string } | { action: "ask" };
+export type { GateVerdict } from "./tool-steps/approval.ts";
 
 export type ApprovalDecisionResult = "approved" | "denied" | "expired";
 
@@ -45,6 +47,8 @@ export interface LoopDependencies {
   log: Logger;
   turnId: string;
   conversationId: string;
+  /** The turn's tool ceiling; `read-only` while an installed skill is active. Default `full`. */
+  ceiling?: ToolCeiling;
 }
 
 export type LoopOutcome =
@@ -61,9 +65,10 @@ export async function runAgentLoop(
 ): Promise<LoopOutcome> {
   const state: LoopState = structuredClone(initial);
   const ids = { turnId: deps.turnId, conversationId: deps.conversationId };
+  const runTool = deps.runner.createPipeline({ gate: deps.gate, emit: deps.emit });
 
   if (state.pending) {
-    await settlePending(deps, state.pending, decisions);
+    await settlePending(deps, runTool, state.pending, decisions);
     const waiting = state.pending.filter((pending) => !pending.result);
     if (waiting.length > 0) {
       return { status: "paused", state, asks: waiting.map((pending) => deps.runner.prepare(pending.call)) };
@@ -91,7 +96,7 @@ export async function runAgentLoop(
     }
 
     state.messages.push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });
-    const pending = await runCalls(deps, response.toolCalls);
+    const pending = await runCalls(deps, runTool, response.toolCalls);
     const asks = pending.filter((entry) => !entry.result).map((entry) => deps.runner.prepare(entry.call));
     if (asks.length > 0) {
       state.pending = pending;
@@ -142,60 +147,29 @@ async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTo
 }
 
 /**
- * Runs every call the policy allows, in parallel; calls that need approval stay without result.
- * Before a call waits for the owner, the tool's precheck runs: a call the tool would refuse
- * (a private address, say) fails now instead of asking the owner to approve it for nothing.
+ * Runs every call through the tool pipeline (ceiling, policy, precheck, execute, cap, hooks,
+ * event), in parallel; calls that need approval stay without result.
  */
-async function runCalls(deps: LoopDependencies, calls: ToolCall[]): Promise<PendingCall[]> {
+async function runCalls(
+  deps: LoopDependencies,
+  runTool: RunToolCall,
+  calls: ToolCall[],
+): Promise<PendingCall[]> {
   return Promise.all(
     calls.map(async (call): Promise<PendingCall> => {
       await deps.emit({ type: "tool-call", turnId: deps.turnId, conversationId: deps.conversationId, call });
-      const prepared = deps.runner.prepare(call);
-      if (prepared.error) return finish(deps, call, { content: prepared.error, isError: true }, "failed");
-      const verdict = await deps.gate(prepared);
-      if (verdict.action === "refuse")
-        return finish(deps, call, { content: verdict.reason, isError: true }, "denied");
-      if (verdict.action === "ask") {
-        const refusal = await deps.runner.precheck(prepared, toolContext(deps, prepared));
-        if (refusal !== null) return finish(deps, call, { content: refusal, isError: true }, "failed");
-        return { call };
-      }
-      return execute(deps, prepared);
+      const outcome = await runTool(deps.runner.prepare(call), toolContext(deps, call), "proposed");
+      return pendingOf(call, outcome);
     }),
   );
 }
 
-function toolContext(deps: LoopDependencies, prepared: PreparedCall) {
-  return {
-    signal: deps.signal,
-    log: deps.log.child({ tool: prepared.call.name }),
-    conversationId: deps.conversationId,
-    turnId: deps.turnId,
-  };
+function toolContext(deps: LoopDependencies, call: ToolCall) {
+  return deps.runner.contextFor(deps, call.name);
 }
 
-async function execute(deps: LoopDependencies, prepared: PreparedCall): Promise<PendingCall> {
-  const result = await deps.runner.execute(prepared, toolContext(deps, prepared));
-  return finish(deps, prepared.call, result, result.isError ? "failed" : "succeeded");
-}
-
-async function finish(
-  deps: LoopDependencies,
-  call: ToolCall,
-  result: ToolResult,
-  status: "succeeded" | "failed" | "denied",
-): Promise<PendingCall> {
-  await deps.emit({
-    type: "tool-result",
-    turnId: deps.turnId,
-    conversationId: deps.conversationId,
-    callId: call.id,
-    name: call.name,
-    content: result.content,
-    isError: result.isError === true,
-    status,
-  });
-  return { call, result: { ...result, status } };
+function pendingOf(call: ToolCall, outcome: ToolCallOutcome): PendingCall {
+  return outcome.kind === "ask" ? { call } : { call, result: { ...outcome.result, status: outcome.status } };
 }
 
 const decisionNotes: Record<Exclude<ApprovalDecisionResult, "approved">, string> = {
@@ -207,6 +181,7 @@ const decisionNotes: Record<Exclude<ApprovalDecisionResult, "approved">, string>
 
 async function settlePending(
   deps: LoopDependencies,
+  runTool: RunToolCall,
   pending: PendingCall[],
   decisions: Record<string, ApprovalDecisionResult>,
 ): Promise<void> {
@@ -215,10 +190,18 @@ async function settlePending(
       if (entry.result || !entry.approvalId) return;
       const decision = decisions[entry.approvalId];
       if (!decision) return;
-      pending[index] =
-        decision === "approved"
-          ? await execute(deps, deps.runner.prepare(entry.call))
-          : await finish(deps, entry.call, { content: decisionNotes[decision], isError: true }, "denied");
+      if (decision === "approved") {
+        const outcome = await runTool(
+          deps.runner.prepare(entry.call),
+          toolContext(deps, entry.call),
+          "approved",
+        );
+        pending[index] = pendingOf(entry.call, outcome);
+        return;
+      }
+      const result = { content: decisionNotes[decision], isError: true };
+      await emitToolResult(deps.emit, deps, entry.call, result, "denied");
+      pending[index] = { call: entry.call, result: { ...result, status: "denied" } };
     }),
   );
 }

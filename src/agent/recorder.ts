@@ -1,9 +1,16 @@
 /**
  * Persists what a turn does as it happens: every LLM call (model, tokens, latency) and every tool
- * call with its result. Subscribed to the agent event bus.
+ * call with its result, and which calls wait for the owner. Subscribed to the agent event bus.
+ * Turn statuses are not written here: they change only through `turn-state.ts`, where they happen.
  */
 import type { Database } from "../db/client.ts";
-import { addTurnUsage, recordLlmCall, recordToolCallEnd, recordToolCallStart } from "../db/turns.ts";
+import {
+  addTurnUsage,
+  markToolCallAwaitingApproval,
+  recordLlmCall,
+  recordToolCallEnd,
+  recordToolCallStart,
+} from "../db/turns.ts";
 import type { AgentEvent } from "./events.ts";
 
 export function createTurnRecorder(db: Database) {
@@ -30,6 +37,9 @@ export function createTurnRecorder(db: Database) {
           arguments: event.call.arguments,
           status: "running",
         });
+        return;
+      case "approval-requested":
+        await markToolCallAwaitingApproval(db, event.turnId, event.call.id);
         return;
       case "tool-result":
         await recordToolCallEnd(db, event.turnId, event.callId, {

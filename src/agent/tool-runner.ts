@@ -1,14 +1,23 @@
 /**
- * Runs the model's tool calls: finds the tool, parses and validates the JSON arguments against
- * its schema, and executes it. Every failure — unknown tool, bad JSON, schema violation, a throw
- * inside the tool — becomes an error *result* the model can read and react to, never a crash.
- * Whatever a tool returns, the model receives at most `maxOutputChars` of it: the ceiling is on
- * the final text, so a tool that forgets its own cap cannot flood the context.
+ * The registered tools and what the host does with one call. `prepare` finds the tool, parses
+ * and validates the JSON arguments against its schema; every failure — unknown tool, bad JSON,
+ * schema violation — becomes an error *result* the model can read, never a crash. `contextFor`
+ * builds the context a call receives: the host's ports (http, workspace, secrets, clock), the
+ * turn's abort signal and ceiling, a logger carrying the tool's name. `createPipeline` runs a
+ * call through the one tool pipeline (tool-pipeline.ts).
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import type { ToolCall, ToolSpec } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
-import type { Tool, ToolContext, ToolResult } from "../plugin/tool.ts";
+import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
+import type { Tool, ToolCeiling, ToolContext, ToolResult } from "../plugin/tool.ts";
+import { createToolPipeline, type RunToolCall } from "./tool-pipeline.ts";
+import { type ApprovalGate, runPrecheck } from "./tool-steps/approval.ts";
+import type { EmitEvent } from "./tool-steps/emit-result.ts";
+import { MAX_TOOL_OUTPUT_CHARS } from "./tool-steps/output-cap.ts";
+import type { ToolResultHook } from "./tool-steps/result-hooks.ts";
+
+export { capOutput, MAX_TOOL_OUTPUT_CHARS } from "./tool-steps/output-cap.ts";
 
 export interface PreparedCall {
   call: ToolCall;
@@ -18,25 +27,48 @@ export interface PreparedCall {
   error?: string;
 }
 
-/** Default ceiling on the text of one tool result (tools such as http_request cap below it). */
-export const MAX_TOOL_OUTPUT_CHARS = 100_000;
-
 export interface ToolRunnerOptions {
+  /** Ceiling on the text of one result; default `MAX_TOOL_OUTPUT_CHARS`. */
   maxOutputChars?: number;
+  /** The capabilities tools receive; default: public HTTP only, no workspace, no secrets. */
+  ports?: ToolPorts;
+  /** Inspect every result before the model sees it (the safety issue adds the leak scan). */
+  resultHooks?: readonly ToolResultHook[];
+  /** Per-call time limit for tools that declare none; default 60 s. */
+  defaultTimeoutMs?: number;
+  /** How long a tool may take to return after its signal aborts; default 1 s. */
+  stopGraceMs?: number;
 }
+
+/** The turn a call belongs to. */
+export interface ToolTurn {
+  signal: AbortSignal;
+  log: Logger;
+  turnId: string;
+  conversationId: string;
+  /** Default `full`. */
+  ceiling?: ToolCeiling;
+}
+
+const allowEverything: ApprovalGate = async () => ({ action: "run" });
 
 export class ToolRunner {
   readonly #tools = new Map<string, Tool>();
   readonly #validators = new Map<string, ValidateFunction>();
   readonly #ajv = new Ajv({ allErrors: true, strict: false });
-  readonly #maxOutputChars: number;
+  readonly #options: ToolRunnerOptions;
+  readonly #ports: ToolPorts;
+  /** Appended to by the host; read on every call, so a hook added later applies from then on. */
+  readonly resultHooks: ToolResultHook[];
 
   constructor(
     tools: readonly Tool[],
     private readonly log: Logger,
     options: ToolRunnerOptions = {},
   ) {
-    this.#maxOutputChars = options.maxOutputChars ?? MAX_TOOL_OUTPUT_CHARS;
+    this.#options = options;
+    this.#ports = options.ports ?? createToolPorts();
+    this.resultHooks = [...(options.resultHooks ?? [])];
     for (const tool of tools) {
       if (this.#tools.has(tool.name)) throw new Error(`duplicate tool name "${tool.name}"`);
       this.#tools.set(tool.name, tool);
@@ -85,52 +117,42 @@ export class ToolRunner {
     return { call, tool, params: params as Record<string, unknown> };
   }
 
+  /** The context one call of `toolName` receives in `turn`. */
+  contextFor(turn: ToolTurn, toolName: string): ToolContext {
+    return {
+      ...this.#ports,
+      signal: turn.signal,
+      log: turn.log.child({ tool: toolName }),
+      turnId: turn.turnId,
+      conversationId: turn.conversationId,
+      ceiling: turn.ceiling ?? "full",
+    };
+  }
+
+  /** The tool pipeline with this runner's cap, hooks and timeouts, and the turn's gate and events. */
+  createPipeline(turn: { gate: ApprovalGate; emit: EmitEvent }): RunToolCall {
+    return createToolPipeline({
+      gate: turn.gate,
+      emit: turn.emit,
+      log: this.log,
+      maxOutputChars: this.#options.maxOutputChars ?? MAX_TOOL_OUTPUT_CHARS,
+      resultHooks: this.resultHooks,
+      defaultTimeoutMs: this.#options.defaultTimeoutMs,
+      stopGraceMs: this.#options.stopGraceMs,
+    });
+  }
+
   /** The tool's pre-approval check: a refusal for the model, or null when the owner may be asked. */
-  async precheck(prepared: PreparedCall, context: ToolContext): Promise<string | null> {
-    if (!prepared.tool?.precheck || !prepared.params) return null;
-    try {
-      return await prepared.tool.precheck(prepared.params, context);
-    } catch (error) {
-      if (context.signal.aborted) throw error;
-      this.log.warn("tool precheck threw", { tool: prepared.tool.name, error });
-      const message = error instanceof Error ? error.message : String(error);
-      return `The tool ${prepared.tool.name} could not check this call: ${message}`;
-    }
+  precheck(prepared: PreparedCall, context: ToolContext): Promise<string | null> {
+    return runPrecheck(prepared, context, this.log);
   }
 
+  /** Runs one call that needs no decision (approved, or tests): ceiling, execute, cap, hooks. */
   async execute(prepared: PreparedCall, context: ToolContext): Promise<ToolResult> {
-    return capOutput(await this.#execute(prepared, context), this.#maxOutputChars);
+    const run = this.createPipeline({ gate: allowEverything, emit: async () => {} });
+    const outcome = await run(prepared, context, "approved");
+    return outcome.kind === "result"
+      ? outcome.result
+      : { content: "The call needs approval.", isError: true };
   }
-
-  async #execute(prepared: PreparedCall, context: ToolContext): Promise<ToolResult> {
-    if (prepared.error || !prepared.tool || !prepared.params) {
-      return { content: prepared.error ?? "The tool call could not be prepared.", isError: true };
-    }
-    const started = performance.now();
-    try {
-      const result = await prepared.tool.execute(prepared.params, context);
-      this.log.debug("tool finished", {
-        tool: prepared.tool.name,
-        isError: result.isError === true,
-        latencyMs: Math.round(performance.now() - started),
-      });
-      return result;
-    } catch (error) {
-      this.log.warn("tool threw", { tool: prepared.tool.name, error });
-      const message = error instanceof Error ? error.message : String(error);
-      return { content: `The tool ${prepared.tool.name} failed: ${message}`, isError: true };
-    }
-  }
-}
-
-/** Cuts `content` so that it, with the note saying so, is at most `maxChars` characters. */
-export function capOutput(result: ToolResult, maxChars: number): ToolResult {
-  const { content } = result;
-  if (content.length <= maxChars) return result;
-  const note = `\n[Output cut: the tool returned ${content.length} characters; only the first part is shown.]`;
-  let keep = Math.max(0, maxChars - note.length);
-  // Never leave half of a surrogate pair at the end.
-  const last = content.charCodeAt(keep - 1);
-  if (keep > 0 && last >= 0xd800 && last <= 0xdbff) keep -= 1;
-  return { ...result, content: `${content.slice(0, keep)}${note}` };
 }

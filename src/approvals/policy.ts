@@ -9,8 +9,8 @@
  * that does not, so the owner's "Always" can never let a prompt-injected model rewrite a routine.
  * The same tier decides whether "Always" is offered on the prompt.
  */
-import type { GateVerdict } from "../agent/loop.ts";
 import type { PreparedCall } from "../agent/tool-runner.ts";
+import type { ApprovalGate, GateVerdict } from "../agent/tool-steps/approval.ts";
 import type { Database } from "../db/client.ts";
 import { getSetting, putSetting } from "../db/settings.ts";
 import type { Tool, ToolApproval } from "../plugin/tool.ts";
@@ -29,7 +29,8 @@ export async function setToolChoice(db: Database, tool: string, choice: ToolChoi
   await putSetting(db, settingKey(tool), choice);
 }
 
-export function createApprovalGate(db: Database) {
+/** The policy the pipeline's approval step asks (src/agent/tool-steps/approval.ts). */
+export function createApprovalGate(db: Database): ApprovalGate {
   return async function approvalGate(prepared: PreparedCall): Promise<GateVerdict> {
     const tool = prepared.tool;
     if (!tool) return { action: "run" };

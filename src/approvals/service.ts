@@ -10,18 +10,18 @@
  * usual: the waiting turn is parked, not in flight, so nothing is blocked behind it.
  */
 import { randomBytes } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { AgentService, PausedTurn } from "../agent/agent-service.ts";
 import type { AgentEventBus } from "../agent/events.ts";
 import type { LoopState, PendingCall } from "../agent/loop.ts";
 import type { Responder } from "../agent/responder.ts";
 import type { ToolRunner } from "../agent/tool-runner.ts";
-import type { KeyedQueue } from "../core/keyed-queue.ts";
+import { readTurnState, transitionTurn } from "../agent/turn-state.ts";
 import {
   type ApprovalRow,
   decideApproval,
   expireDueApprovals,
   getApproval,
+  insertApprovals,
   listApprovals,
   listTurnApprovals,
   setPromptMessage,
@@ -29,9 +29,8 @@ import {
 import { cleanJson } from "../db/clean-text.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { type Conversation, getConversation } from "../db/conversations.ts";
-import { withDbErrors } from "../db/errors.ts";
-import { type ApprovalStatus, approvals, turns } from "../db/schema/index.ts";
-import { getTurn, transitionTurn } from "../db/turns.ts";
+import type { ApprovalStatus, approvals } from "../db/schema/index.ts";
+import { getTurn, listTurnIdsAwaitingApproval } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalDecision, ApprovalOutcome, Channel } from "../plugin/channel.ts";
 import { fingerprintCall, fingerprintsMatch } from "./fingerprint.ts";
@@ -61,6 +60,11 @@ export interface Actor {
   userId: string;
 }
 
+/** The per-conversation queue a resumed turn runs in (one turn in flight per conversation). */
+export interface TurnQueue {
+  run<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
 export interface ApprovalServiceOptions {
   database: DatabaseHandle;
   log: Logger;
@@ -68,7 +72,7 @@ export interface ApprovalServiceOptions {
   timeoutMs: number;
   agent: AgentService;
   runner: ToolRunner;
-  queue: KeyedQueue;
+  queue: TurnQueue;
   bus: AgentEventBus;
   isOwner: (channel: string, userId: string) => Promise<boolean>;
   responderFor: (conversation: Conversation) => Responder;
@@ -87,6 +91,15 @@ function newApprovalId(): string {
   // 10 lowercase base32 characters: short enough to type after /approve, 50 bits of randomness.
   const alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
   return [...randomBytes(10)].map((byte) => alphabet[byte % 32]).join("");
+}
+
+/** A stored state that does not read back as a loop state matches no call (so nothing runs). */
+function readStateOrNothing(turn: Parameters<typeof readTurnState>[0]): LoopState | undefined {
+  try {
+    return readTurnState(turn);
+  } catch {
+    return undefined;
+  }
 }
 
 export class ApprovalService {
@@ -130,30 +143,36 @@ export class ApprovalService {
         chatId: conversation.chatId,
       });
     }
-    await withDbErrors(() =>
-      this.#db.transaction(async (tx) => {
-        if (fresh.length > 0) await tx.insert(approvals).values(fresh);
-        await tx
-          .update(turns)
-          .set({ status: "awaiting_approval", state: state as unknown as Record<string, unknown> })
-          .where(eq(turns.id, turnId));
-      }),
+    const paused = await transitionTurn(this.#db, turnId, "running", "awaiting_approval", { state }, (tx) =>
+      insertApprovals(tx, fresh),
     );
+    if (!paused) {
+      this.options.log.warn("turn was no longer running when it paused; no approval asked", { turn: turnId });
+      return;
+    }
+    const ids = { turnId, conversationId: conversation.id };
+    for (const values of fresh) {
+      const call = (state.pending ?? []).find((entry) => entry.approvalId === values.id)?.call;
+      if (!call) continue;
+      await this.options.bus.emit({
+        type: "approval-requested",
+        ...ids,
+        call,
+        approvalId: values.id,
+        summary: values.summary,
+        expiresAt: expiresAt.toISOString(),
+      });
+    }
+    await this.options.bus.emit({
+      type: "turn-paused",
+      ...ids,
+      approvalIds: (state.pending ?? []).flatMap((entry) =>
+        !entry.result && entry.approvalId ? [entry.approvalId] : [],
+      ),
+    });
     for (const values of fresh) {
       const row = (await getApproval(this.#db, values.id)) as ApprovalRow;
       const prompt = promptOf(row);
-      const call = (state.pending ?? []).find((entry) => entry.approvalId === row.id)?.call;
-      if (call) {
-        await this.options.bus.emit({
-          type: "tool-approval-request",
-          turnId,
-          conversationId: conversation.id,
-          call,
-          approvalId: row.id,
-          summary: row.summary,
-          expiresAt: row.expiresAt.toISOString(),
-        });
-      }
       const ref = responder.askApproval ? await responder.askApproval(prompt) : undefined;
       if (!responder.askApproval) await responder.notice(fallbackPromptText(prompt));
       if (ref) {
@@ -183,7 +202,8 @@ export class ApprovalService {
   async decide(id: string, decision: ApprovalDecision, actor: Actor): Promise<DecideResult> {
     const row = await getApproval(this.#db, id);
     if (!row) return { ok: false, reason: "not_found", message: `No approval with id ${id}.` };
-    if (actor.channel !== "api" && !(await this.options.isOwner(actor.channel, actor.userId))) {
+    // Who may decide is the owner check's call: host surfaces (api, terminal) by registration.
+    if (!(await this.options.isOwner(actor.channel, actor.userId))) {
       this.options.log.warn("approval decision by someone who is not the owner refused", {
         approval: id,
         ...actor,
@@ -245,6 +265,7 @@ export class ApprovalService {
           };
     }
     if (decision === "always") await setToolChoice(this.#db, row.tool, "always-allow");
+    await this.#announceDecision(won, outcomeOf[decision]);
     this.options.log.info("approval decided", {
       approval: id,
       decision,
@@ -265,6 +286,7 @@ export class ApprovalService {
     const expired = await expireDueApprovals(this.#db, this.#now());
     for (const row of expired) {
       this.options.log.info("approval expired", { approval: row.id, tool: row.tool });
+      await this.#announceDecision(row, "expired");
       await this.#settlePrompt(row, "expired");
       this.#resumeInBackground(row.turnId);
     }
@@ -274,10 +296,7 @@ export class ApprovalService {
   /** Start-up: apply expiries, and resume turns whose approvals were all decided before a crash. */
   async recover(): Promise<void> {
     await this.expireDue();
-    const waiting = await withDbErrors(() =>
-      this.#db.select({ id: turns.id }).from(turns).where(eq(turns.status, "awaiting_approval")),
-    );
-    for (const turn of waiting) this.#resumeInBackground(turn.id);
+    for (const turnId of await listTurnIdsAwaitingApproval(this.#db)) this.#resumeInBackground(turnId);
   }
 
   startSweeper(everyMs = 5000): void {
@@ -303,7 +322,8 @@ export class ApprovalService {
     if (!turn || !conversation || turn.status !== "awaiting_approval") {
       return { status: "waiting", message: "The turn is not waiting for approval." };
     }
-    const state = turn.state as unknown as LoopState;
+    const state = readTurnState(turn);
+    if (!state) return { status: "waiting", message: "The turn has no stored state to resume." };
     const decisions: Record<string, "approved" | "denied" | "expired"> = {};
     for (const row of rows) {
       const matches = row.status !== "approved" || (await this.#matchesStoredCall(row, state));
@@ -316,7 +336,7 @@ export class ApprovalService {
             ? "expired"
             : "denied";
     }
-    if (!(await transitionTurn(this.#db, turnId, ["awaiting_approval"], { status: "running" }))) {
+    if (!(await transitionTurn(this.#db, turnId, "awaiting_approval", "running"))) {
       return { status: "waiting", message: "The turn was already resumed." };
     }
     const { responder, result } = observeTurn(this.options.responderFor(conversation));
@@ -333,8 +353,8 @@ export class ApprovalService {
   }
 
   async #matchesStoredCall(row: ApprovalRow, knownState?: LoopState): Promise<boolean> {
-    const state =
-      knownState ?? ((await getTurn(this.#db, row.turnId))?.state as unknown as LoopState | undefined);
+    const turn = knownState ? undefined : await getTurn(this.#db, row.turnId);
+    const state = knownState ?? (turn ? readStateOrNothing(turn) : undefined);
     const entry: PendingCall | undefined = state?.pending?.find((pending) => pending.approvalId === row.id);
     if (!entry || entry.call.name !== row.tool) return false;
     let params: unknown;
@@ -348,6 +368,19 @@ export class ApprovalService {
       fingerprintsMatch(expected, row.fingerprint) &&
       fingerprintsMatch(fingerprintCall(this.options.key, row.tool, row.params), row.fingerprint)
     );
+  }
+
+  async #announceDecision(row: ApprovalRow, outcome: "approved" | "always" | "denied" | "expired") {
+    await this.options.bus.emit({
+      type: "approval-decided",
+      turnId: row.turnId,
+      conversationId: row.conversationId,
+      approvalId: row.id,
+      tool: row.tool,
+      outcome,
+      decidedBy: row.decidedBy ?? "timeout",
+      decidedVia: row.decidedVia ?? "timeout",
+    });
   }
 
   async #settlePrompt(decided: ApprovalRow, outcome: ApprovalOutcome): Promise<void> {

@@ -1,10 +1,11 @@
 /**
  * `ironclaw doctor`: what IronClaw would run with — the effective configuration (secrets masked)
  * and where each value came from, the database and whether it answers, the LLM, and each
- * channel with the variable that is missing when it is off.
+ * channel as its declaration (channels/<name>/config.ts) sees it: who the owner is when it is
+ * on, the variable that is missing when it is off.
  */
 import { existsSync } from "node:fs";
-import { describeChannels } from "../../channels/index.ts";
+import { channelEntries, channelOwnerId, describeChannels } from "../../channels/index.ts";
 import { type Config, type Environment, loadConfig, readConfigFile, resolveHome } from "../config.ts";
 import { maskSecret, maskUrl } from "../config-parse.ts";
 import { variables } from "../config-variables.ts";
@@ -75,7 +76,14 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   print("");
   print("Channels");
   for (const channel of describeChannels(config)) {
-    print(`  ${channel.id}: ${channel.enabled ? "enabled" : `disabled (${channel.reason})`}`);
+    if (!channel.enabled) {
+      print(`  ${channel.id}: disabled (${channel.reason})`);
+      continue;
+    }
+    const ownerVariable = channelEntries.find((entry) => entry.config.id === channel.id)?.config
+      .ownerIdVariable;
+    const owner = channelOwnerId(config.values, channel.id);
+    print(`  ${channel.id}: enabled (owner: ${owner ? `${ownerVariable}` : "whoever pairs"})`);
   }
 
   print("");

@@ -4,9 +4,9 @@
  * (or a plain send on channels that cannot edit). A typing indicator runs until the answer is
  * done. Edits are serialized so they never race each other.
  */
-import type { Responder } from "../agent/responder.ts";
 import type { Logger } from "../log.ts";
 import type { Channel, ChatTarget, MessageRef } from "../plugin/channel.ts";
+import type { Responder } from "./responder.ts";
 
 export interface ChannelResponderOptions {
   intervalMs?: number;

@@ -2,14 +2,14 @@
  * Chat commands every channel understands. They are answered by the host directly, never by the
  * LLM, and `/cancel` is handled before the conversation queue so it can stop a running turn.
  */
-import type { AgentService } from "../agent/agent-service.ts";
 import type { Database } from "../db/client.ts";
 import { startNewConversation } from "../db/conversations.ts";
+import type { AgentPort } from "./agent-port.ts";
 import type { CommandHandler } from "./inbound.ts";
 
 export interface CommandDependencies {
   db: Database;
-  agent: AgentService;
+  agent: Pick<AgentPort, "isBusy" | "cancel">;
   /** One line about the LLM, e.g. "openai:gpt-4o-mini", or why there is none. */
   llmDescription: () => string;
   /** Extra commands from other modules (approvals add /approve, /always, /deny). */

@@ -7,8 +7,6 @@
  * pipeline (from the refusals on) for stored messages that never were. A refused message is
  * stored already marked as such (`refusal`), so it never becomes part of the model's history.
  */
-import type { AgentService } from "../agent/agent-service.ts";
-import type { Responder } from "../agent/responder.ts";
 import type { Database } from "../db/client.ts";
 import {
   type Conversation,
@@ -21,9 +19,11 @@ import type { MessageRefusal } from "../db/schema/index.ts";
 import { markMessageHandled } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { InboundMessage } from "../plugin/channel.ts";
+import type { AgentPort } from "./agent-port.ts";
 import type { KeyedQueue } from "./keyed-queue.ts";
 import { compose, type Middleware } from "./middleware.ts";
 import { refusalNotice, refusalOf } from "./refusals.ts";
+import type { Responder } from "./responder.ts";
 
 export interface InboundContext {
   message: InboundMessage;
@@ -46,7 +46,7 @@ export interface InboundOptions {
   maxMessageChars: number;
   commands: Readonly<Record<string, CommandHandler>>;
   queue: KeyedQueue;
-  agent: AgentService;
+  agent: Pick<AgentPort, "answer">;
   responderFor: (conversation: Conversation) => Responder;
 }
 

@@ -5,11 +5,13 @@
  * <code>`, and from then on that sender is the owner there. Codes are compared case-insensitively.
  */
 import { randomBytes } from "node:crypto";
-import { and, eq, gt } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { withDbErrors } from "../db/errors.ts";
-import { setOwnerIdentity } from "../db/identities.ts";
-import { pairingCodes } from "../db/schema/index.ts";
+import {
+  insertPairingCode,
+  listPendingPairingCodes,
+  type PairingCodeRow,
+  usePairingCode,
+} from "../db/pairing-codes.ts";
 
 export const pairingValidityMs = 60 * 60_000;
 export const maxPendingCodes = 3;
@@ -32,26 +34,13 @@ export async function requestPairingCode(
   request: PairingRequest,
   now = new Date(),
 ): Promise<string | undefined> {
-  return withDbErrors(async () => {
-    const pending = await db
-      .select()
-      .from(pairingCodes)
-      .where(
-        and(
-          eq(pairingCodes.channel, request.channel),
-          eq(pairingCodes.status, "pending"),
-          gt(pairingCodes.expiresAt, now),
-        ),
-      );
-    const own = pending.find((row) => row.externalUserId === request.externalUserId);
-    if (own) return own.code;
-    if (pending.length >= maxPendingCodes) return undefined;
-    const code = newCode();
-    await db
-      .insert(pairingCodes)
-      .values({ ...request, code, expiresAt: new Date(now.getTime() + pairingValidityMs) });
-    return code;
-  });
+  const pending = await listPendingPairingCodes(db, now, request.channel);
+  const own = pending.find((row) => row.externalUserId === request.externalUserId);
+  if (own) return own.code;
+  if (pending.length >= maxPendingCodes) return undefined;
+  const code = newCode();
+  await insertPairingCode(db, { ...request, code, expiresAt: new Date(now.getTime() + pairingValidityMs) });
+  return code;
 }
 
 export type ApprovePairingResult =
@@ -65,47 +54,24 @@ export async function approvePairingCode(
   now = new Date(),
 ): Promise<ApprovePairingResult> {
   const normalized = code.trim().toUpperCase();
-  return withDbErrors(async () => {
-    const [row] = await db
-      .update(pairingCodes)
-      .set({ status: "approved" })
-      .where(
-        and(
-          eq(pairingCodes.code, normalized),
-          eq(pairingCodes.channel, channel),
-          eq(pairingCodes.status, "pending"),
-          gt(pairingCodes.expiresAt, now),
-        ),
-      )
-      .returning();
-    if (!row)
-      return {
-        ok: false,
-        message: `No pending pairing code ${normalized} for ${channel} (unknown, used or expired).`,
-      };
-    await setOwnerIdentity(db, {
-      channel,
-      externalUserId: row.externalUserId,
-      displayName: row.displayName ?? undefined,
-      source: "pairing",
-    });
+  const row = await usePairingCode(db, channel, normalized, now);
+  if (!row) {
     return {
-      ok: true,
-      channel,
-      externalUserId: row.externalUserId,
-      displayName: row.displayName,
-      chatId: row.chatId,
+      ok: false,
+      message: `No pending pairing code ${normalized} for ${channel} (unknown, used or expired).`,
     };
-  });
+  }
+  return {
+    ok: true,
+    channel,
+    externalUserId: row.externalUserId,
+    displayName: row.displayName,
+    chatId: row.chatId,
+  };
 }
 
-export async function listPendingPairings(db: Database, now = new Date()) {
-  return withDbErrors(() =>
-    db
-      .select()
-      .from(pairingCodes)
-      .where(and(eq(pairingCodes.status, "pending"), gt(pairingCodes.expiresAt, now))),
-  );
+export async function listPendingPairings(db: Database, now = new Date()): Promise<PairingCodeRow[]> {
+  return listPendingPairingCodes(db, now);
 }
 
 export function pairingInstructions(channel: string, code: string): string {

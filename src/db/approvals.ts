@@ -91,3 +91,9 @@ export async function expireDueApprovals(db: Database, now: Date): Promise<Appro
       .returning(),
   );
 }
+
+/** Stores the approvals of a pausing turn; called inside the transaction that pauses it. */
+export async function insertApprovals(db: Database, rows: readonly NewApproval[]): Promise<void> {
+  if (rows.length === 0) return;
+  await withDbErrors(() => db.insert(approvals).values([...rows]));
+}

@@ -4,7 +4,7 @@
  * rest of the code never knows which one it has.
  */
 import type { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema/index.ts";
 
@@ -59,4 +59,9 @@ export async function wrapPostgres(url: string, location: string, max = 10): Pro
     query: async (statement) => rowsOf(await db.execute(statement)),
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Readiness probe: resolves when the database answers a trivial query, rejects otherwise. */
+export async function pingDatabase(handle: DatabaseHandle): Promise<void> {
+  await handle.query(sql`select 1`);
 }

@@ -172,3 +172,15 @@ export async function recordOutbound(
     ...values,
   });
 }
+
+/** Keeps the compacted summary of a conversation's older messages (through `summaryThrough`). */
+export async function saveConversationSummary(
+  db: Database,
+  conversationId: string,
+  summary: string,
+  summaryThrough: number,
+): Promise<void> {
+  await withDbErrors(() =>
+    db.update(conversations).set({ summary, summaryThrough }).where(eq(conversations.id, conversationId)),
+  );
+}

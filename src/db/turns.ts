@@ -1,4 +1,10 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+/**
+ * Turns and what they did (LLM calls, tool calls). Status changes go through
+ * `src/agent/turn-state.ts`, whose transition table decides which moves are legal; the
+ * compare-and-set here only guarantees that a move happens once.
+ */
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { AppError } from "../errors.ts";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
 import {
@@ -10,23 +16,30 @@ import {
   toolCalls,
   turns,
 } from "./schema/index.ts";
+import { inTransaction } from "./transaction.ts";
 
 export type TurnRow = typeof turns.$inferSelect;
 export type ToolCallRow = typeof toolCalls.$inferSelect;
 
+/**
+ * Starts a turn (status `running`) and, in the same transaction, marks its trigger message as
+ * handled by it: a crash in between can neither leave a turn without its message nor a message
+ * answered twice.
+ */
 export async function createTurn(
   db: Database,
-  values: { conversationId: string; triggerMessageId?: string; state?: Record<string, unknown> },
+  values: { conversationId: string; triggerMessageId?: string; state?: unknown },
 ): Promise<TurnRow> {
-  return withDbErrors(async () => {
-    const [row] = await db.insert(turns).values(values).returning();
+  return inTransaction(db, async (tx) => {
+    const [row] = await tx.insert(turns).values(values).returning();
+    if (!row) throw new AppError("database_error", "the new turn was not returned");
     if (values.triggerMessageId) {
-      await db
+      await tx
         .update(messages)
-        .set({ turnId: row?.id, handledAt: sql`now()` })
+        .set({ turnId: row.id, handledAt: sql`now()` })
         .where(eq(messages.id, values.triggerMessageId));
     }
-    return row as TurnRow;
+    return row;
   });
 }
 
@@ -35,32 +48,64 @@ export async function getTurn(db: Database, id: string): Promise<TurnRow | undef
   return row;
 }
 
-export async function updateTurn(
-  db: Database,
-  id: string,
-  values: Partial<Pick<TurnRow, "status" | "state" | "iterations" | "error" | "finishedAt">>,
-): Promise<void> {
-  await withDbErrors(() => db.update(turns).set(values).where(eq(turns.id, id)));
-}
+/** The columns a status change may set besides the status itself. */
+export type TurnPatch = Partial<Pick<TurnRow, "state" | "error" | "finishedAt">>;
 
 /**
- * Moves a turn from one status to another only if it is still in `from` (compare-and-set).
- * Returns false when another actor got there first.
+ * Compare-and-set on the status: moves the turn to `to` only while it is in one of `from`.
+ * Returns false when another actor got there first. Only `src/agent/turn-state.ts` calls this,
+ * after checking the transition against its table; everything else goes through that module.
  */
-export async function transitionTurn(
+export async function compareAndSetTurnStatus(
   db: Database,
   id: string,
   from: readonly TurnStatus[],
-  values: Partial<Pick<TurnRow, "status" | "state" | "error" | "finishedAt">>,
+  to: TurnStatus,
+  patch: TurnPatch = {},
 ): Promise<boolean> {
   const rows = await withDbErrors(() =>
     db
       .update(turns)
-      .set(values)
+      .set({ ...patch, status: to })
       .where(and(eq(turns.id, id), inArray(turns.status, [...from])))
       .returning({ id: turns.id }),
   );
   return rows.length > 0;
+}
+
+/** Stores the loop state of a turn that is still `running` (its checkpoint); false otherwise. */
+export async function saveRunningTurnState(db: Database, id: string, state: unknown): Promise<boolean> {
+  const rows = await withDbErrors(() =>
+    db
+      .update(turns)
+      .set({ state })
+      .where(and(eq(turns.id, id), eq(turns.status, "running")))
+      .returning({ id: turns.id }),
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Closes an `interrupted` turn the owner has not been told about yet (a graceful shutdown leaves
+ * `finishedAt` unset for exactly that); true for the one caller that closed it.
+ */
+export async function closeInterruptedTurn(db: Database, id: string, at: Date): Promise<boolean> {
+  const rows = await withDbErrors(() =>
+    db
+      .update(turns)
+      .set({ finishedAt: at })
+      .where(and(eq(turns.id, id), eq(turns.status, "interrupted"), isNull(turns.finishedAt)))
+      .returning({ id: turns.id }),
+  );
+  return rows.length > 0;
+}
+
+/** Ids of the turns parked until the owner decides their approvals. */
+export async function listTurnIdsAwaitingApproval(db: Database): Promise<string[]> {
+  const rows = await withDbErrors(() =>
+    db.select({ id: turns.id }).from(turns).where(eq(turns.status, "awaiting_approval")),
+  );
+  return rows.map((row) => row.id);
 }
 
 export async function addTurnUsage(
@@ -106,8 +151,25 @@ export async function recordToolCallEnd(
   );
 }
 
-/** Turns a crash left `running`, with the chat they belong to. */
-export async function findRunningTurns(
+/** A tool call that now waits for the owner (its approval was requested). */
+export async function markToolCallAwaitingApproval(
+  db: Database,
+  turnId: string,
+  callId: string,
+): Promise<void> {
+  await withDbErrors(() =>
+    db
+      .update(toolCalls)
+      .set({ status: "awaiting_approval" })
+      .where(and(eq(toolCalls.turnId, turnId), eq(toolCalls.callId, callId))),
+  );
+}
+
+/**
+ * Turns the owner must hear about after a restart, with the chat they belong to: those a crash
+ * left `running`, and those a graceful shutdown interrupted (`interrupted`, not yet closed).
+ */
+export async function findTurnsCutShort(
   db: Database,
 ): Promise<{ turn: TurnRow; channel: string; chatId: string; trigger: string | null }[]> {
   const rows = await withDbErrors(() =>
@@ -121,7 +183,8 @@ export async function findRunningTurns(
       .from(turns)
       .innerJoin(conversations, eq(conversations.id, turns.conversationId))
       .leftJoin(messages, eq(messages.id, turns.triggerMessageId))
-      .where(eq(turns.status, "running")),
+      .where(or(eq(turns.status, "running"), and(eq(turns.status, "interrupted"), isNull(turns.finishedAt))))
+      .orderBy(turns.startedAt),
   );
   return rows;
 }

@@ -1,76 +1,54 @@
 /**
  * The owner's HTTP API under `/api`: chat, approvals and the live event stream. It plugs into the
- * gateway as route handlers and depends only on the small interfaces below, so the approvals
+ * gateway as route handlers and depends only on the small interfaces in ports.ts, so the approvals
  * service and the host are passed in structurally (and tests pass fakes that implement them).
  *
- * Order per request: match the path (unknown → undefined, the gateway answers 404) → auth (401)
- * → method (405) → the route (which rate-limits and validates its own input).
+ * Order per request: (the gateway's body limit, 413) → match the path (unknown → undefined, the
+ * gateway answers 404) → auth (401) → method (405) → the route (which validates its own input,
+ * 400, and rate-limits what passed). A database outage is a 503 with Retry-After on every route
+ * that needs the database.
  *
  *   POST /api/chat/send        {text, thread_id?, message_id?} → 200 reply | 202 paused | 504
  *   GET  /api/chat/events      Server-Sent Events (`?token=` allowed here only)
+ *   GET  /api/chat/history     ?thread_id=…&limit=…&before=… → {messages, next_before}
  *   GET  /api/approvals        ?status=pending|approved|denied|expired
  *   POST /api/approvals/{id}   {action: approve|always|deny} → 200 {id, outcome, turn}
  */
-import type { AgentEvent } from "../agent/events.ts";
-import type { Responder } from "../agent/responder.ts";
-import type { ApprovalView } from "../approvals/prompts.ts";
-import type { DecideResult } from "../approvals/service.ts";
-import type { ApprovalStatus } from "../db/schema/index.ts";
 import type { Logger } from "../log.ts";
 import { createApprovalHandlers } from "./approval-routes.ts";
 import { createBearerAuth } from "./auth.ts";
 import { createChatSendHandler } from "./chat-routes.ts";
-import { createSlidingWindowLimiter } from "./rate-limit.ts";
-import { json, type RouteHandler } from "./server.ts";
+import { createHistoryHandler } from "./history-routes.ts";
+import { badRequest } from "./json-body.ts";
+import { json } from "./json-response.ts";
+import type { AgentEventSource, ApprovalsApi, ChatApi, HistoryApi } from "./ports.ts";
+import { createSlidingWindowLimiter, type RateLimitSpec } from "./rate-limit.ts";
+import type { RequestControl, RouteHandler } from "./server.ts";
 import { createEventStreamHandler } from "./sse.ts";
+import type { ThreadFeed } from "./thread-feed.ts";
 
-// The approval shapes are the approvals service's own; the API depends on them, not on the class.
-export type { ApprovalView } from "../approvals/prompts.ts";
-export type { DecideFailure as DecideFailureReason, DecideResult } from "../approvals/service.ts";
-export type { TurnResult } from "../approvals/turn-result.ts";
-export type { ApprovalStatus } from "../db/schema/index.ts";
-
-/** What the API needs from the durable approvals service. */
-export interface ApprovalsApi {
-  list(filter: { status?: ApprovalStatus }): Promise<ApprovalView[]>;
-  decide(
-    id: string,
-    decision: "approve" | "always" | "deny",
-    actor: { channel: string; userId: string },
-  ): Promise<DecideResult>;
-}
-
-/**
- * What the API needs from the host. Resolves once the message is stored; the turn then runs on
- * its own and talks to `responder`. Example (the real wiring):
- *   send: (input, responder) => host.pipeline.handle({ channel: "api", chatId: input.threadId,
- *     senderId: "api", messageId: input.messageId, text: input.text, isDirect: true }, responder)
- */
-export interface ChatApi {
-  send(input: { text: string; threadId: string; messageId: string }, responder: Responder): Promise<void>;
-}
-
-/** The agent event bus, as far as the event stream needs it. */
-export interface AgentEventSource {
-  subscribe(listener: (event: AgentEvent) => void | Promise<void>): () => void;
-}
+// The ports the API depends on live in ports.ts (so the route files and this one form no cycle).
+export type * from "./ports.ts";
 
 export interface ApiDependencies {
   token: string;
   approvals: ApprovalsApi;
   chat: ChatApi;
   events: AgentEventSource;
+  history: HistoryApi;
+  /** Messages on API threads, for the event stream (see thread-feed.ts). */
+  feed?: ThreadFeed;
   log: Logger;
   /** Clock for the rate limit (tests move it). */
   now?: () => number;
   /** How long a request waits for a turn's answer (default 120 s). */
   replyTimeoutMs?: number;
-  /** Interval of the SSE keepalive comment (default 30 s). */
+  /** Interval of the SSE keepalive comment (default 15 s, below the gateway's idle timeout). */
   keepaliveMs?: number;
   /** Concurrent SSE streams allowed (default 100). */
   maxEventStreams?: number;
-  /** Chat messages per minute (default 30). */
-  sendLimitPerMinute?: number;
+  /** Chat sends allowed per window (GATEWAY_RATE_LIMIT; default 30 per 60 s). */
+  sendLimit?: RateLimitSpec;
 }
 
 export function createApiRoutes(deps: ApiDependencies): RouteHandler[] {
@@ -79,48 +57,57 @@ export function createApiRoutes(deps: ApiDependencies): RouteHandler[] {
   const sendMessage = createChatSendHandler({
     chat: deps.chat,
     limiter: createSlidingWindowLimiter({
-      limit: deps.sendLimitPerMinute ?? 30,
-      windowMs: 60_000,
+      ...(deps.sendLimit ?? { limit: 30, windowMs: 60_000 }),
       now: deps.now,
     }),
     log: deps.log,
     replyTimeoutMs,
+    feed: deps.feed,
   });
   const eventStream = createEventStreamHandler({
     events: deps.events,
+    feed: deps.feed,
     log: deps.log,
-    keepaliveMs: deps.keepaliveMs ?? 30_000,
+    keepaliveMs: deps.keepaliveMs ?? 15_000,
     maxConnections: deps.maxEventStreams ?? 100,
   });
   const approvals = createApprovalHandlers({ approvals: deps.approvals, log: deps.log, replyTimeoutMs });
+  const history = createHistoryHandler(deps.history);
 
   /** One known path: its method, whether `?token=` is accepted, and the handler. */
   type Route = { method: "GET" | "POST"; queryToken?: boolean; handle: () => Promise<Response> | Response };
 
-  function match(request: Request, url: URL): Route | undefined {
+  function match(request: Request, url: URL, control: RequestControl): Route | undefined {
     const path = url.pathname;
     if (path === "/api/chat/send") return { method: "POST", handle: () => sendMessage(request) };
     if (path === "/api/chat/events") {
-      return { method: "GET", queryToken: true, handle: () => eventStream.open(request) };
+      return { method: "GET", queryToken: true, handle: () => eventStream.open(request, control) };
     }
+    if (path === "/api/chat/history") return { method: "GET", handle: () => history(url) };
     if (path === "/api/approvals") return { method: "GET", handle: () => approvals.list(url) };
     const decide = /^\/api\/approvals\/([^/]+)$/.exec(path);
     if (decide) {
-      let id: string;
+      let id: string | undefined;
       try {
         id = decodeURIComponent(decide[1] as string);
       } catch {
-        return undefined; // a malformed escape is no approval id we could know
+        id = undefined; // a malformed escape such as %zz
       }
-      return { method: "POST", handle: () => approvals.decide(request, id) };
+      return {
+        method: "POST",
+        handle: () =>
+          id === undefined
+            ? badRequest("invalid_request", "approval id in the path is not valid percent-encoding")
+            : approvals.decide(request, id),
+      };
     }
     return undefined;
   }
 
   return [
-    async function apiRoutes(request, url) {
+    async function apiRoutes(request, url, control) {
       if (!url.pathname.startsWith("/api/")) return undefined;
-      const route = match(request, url);
+      const route = match(request, url, control);
       if (!route) return undefined;
       // `?token=` only counts on the one GET route that needs it.
       const denied = auth.check(request, url, {

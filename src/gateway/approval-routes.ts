@@ -4,11 +4,14 @@
  * only translates its answers to status codes and waits (bounded) for the resumed turn, so the
  * caller usually gets the turn's outcome in the same response. A turn still running at the
  * deadline is reported as `{status: "running"}`; its reply then arrives on the SSE stream.
+ * A malformed approval id (control characters such as U+0000, over-long) is a 400 before the
+ * approvals service, and so the database, sees it.
  */
 import type { Logger } from "../log.ts";
-import type { ApprovalStatus, ApprovalsApi, DecideFailureReason, TurnResult } from "./api.ts";
+import { checkId } from "./ids.ts";
 import { badRequest, readJsonObject } from "./json-body.ts";
-import { json } from "./server.ts";
+import { json } from "./json-response.ts";
+import type { ApprovalStatus, ApprovalsApi, DecideFailureReason, TurnResult } from "./ports.ts";
 
 export interface ApprovalRouteOptions {
   approvals: ApprovalsApi;
@@ -67,7 +70,9 @@ export function createApprovalHandlers(options: ApprovalRouteOptions): {
       return json({ approvals: found });
     },
 
-    async decide(request, id) {
+    async decide(request, rawId) {
+      const id = checkId(rawId, "approval id");
+      if (id instanceof Response) return id;
       const body = await readJsonObject(request);
       if (!body.ok) return body.response;
       const { action } = body.value;

@@ -8,6 +8,12 @@
  * The responder outlives the HTTP exchange: after the answer was sent, further calls (a finish
  * after a timeout, a resumed turn's reply) are accepted and dropped, never thrown.
  *
+ * Every answer on the thread is also published on the thread feed (the SSE stream's `message`
+ * events), including the late ones, so a client that stopped waiting still hears them.
+ *
+ * Only an authenticated, well-formed send counts against the rate limit: the route runs after
+ * auth, and it takes from the limiter after the body was validated.
+ *
  * `message_id` is the idempotency key. A repeated id is dropped by the pipeline's dedupe before
  * any responder call, so a retried request waits for the reply timeout and then gets 504; the
  * original request's answer (or the SSE stream) carries the reply.
@@ -15,22 +21,30 @@
 import { randomUUID } from "node:crypto";
 import type { Responder } from "../agent/responder.ts";
 import type { Logger } from "../log.ts";
-import type { ChatApi } from "./api.ts";
+import { failureResponse, isDatabaseUnavailable } from "./failure-response.ts";
+import { checkOptionalId } from "./ids.ts";
 import { badRequest, readJsonObject } from "./json-body.ts";
+import { json } from "./json-response.ts";
+import type { ChatApi } from "./ports.ts";
 import type { RateLimiter } from "./rate-limit.ts";
-import { json } from "./server.ts";
+import type { ThreadFeed } from "./thread-feed.ts";
 
 export interface ChatSendOptions {
   chat: ChatApi;
   limiter: RateLimiter;
   log: Logger;
   replyTimeoutMs: number;
+  feed?: ThreadFeed;
 }
 
-const maxIdLength = 200;
-
-/** A Responder whose first answer becomes the HTTP response; later calls are dropped. */
-export function createHttpReplyResponder(threadId: string): {
+/**
+ * A Responder whose first answer becomes the HTTP response; later calls are dropped (for the
+ * HTTP exchange: they still reach `feed`, when given).
+ */
+export function createHttpReplyResponder(
+  threadId: string,
+  feed?: ThreadFeed,
+): {
   responder: Responder;
   reply: Promise<Response>;
   answer(response: Response): void;
@@ -49,10 +63,12 @@ export function createHttpReplyResponder(threadId: string): {
     // Streaming text is for the SSE stream; the HTTP reply carries the final text only.
     onDelta: () => {},
     async finish(text) {
+      feed?.publish({ threadId, role: "assistant", text });
       answer(json({ reply: text, thread_id: threadId }));
       return undefined;
     },
     async notice(text) {
+      feed?.publish({ threadId, role: "system", text });
       answer(json({ reply: text, thread_id: threadId, notice: true }));
       return undefined;
     },
@@ -77,22 +93,20 @@ export function createHttpReplyResponder(threadId: string): {
   return { responder, reply, answer };
 }
 
-function optionalId(body: Record<string, unknown>, field: string): string | Response | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string" || value.trim() === "" || value.length > maxIdLength) {
-    return badRequest(
-      "invalid_request",
-      `${field} must be a non-empty string of at most ${maxIdLength} characters`,
-    );
-  }
-  return value;
-}
-
 export function createChatSendHandler(options: ChatSendOptions): (request: Request) => Promise<Response> {
-  const { chat, limiter, log, replyTimeoutMs } = options;
+  const { chat, limiter, log, replyTimeoutMs, feed } = options;
 
   return async function sendChatMessage(request) {
+    const body = await readJsonObject(request);
+    if (!body.ok) return body.response;
+    const { text } = body.value;
+    if (typeof text !== "string" || text.trim() === "") {
+      return badRequest("invalid_request", "text must be a non-empty string");
+    }
+    const threadId = checkOptionalId(body.value.thread_id, "thread_id");
+    if (threadId instanceof Response) return threadId;
+    const messageId = checkOptionalId(body.value.message_id, "message_id");
+    if (messageId instanceof Response) return messageId;
     const verdict = limiter.take();
     if (!verdict.allowed) {
       return json(
@@ -101,19 +115,9 @@ export function createChatSendHandler(options: ChatSendOptions): (request: Reque
         { "retry-after": String(verdict.retryAfterSeconds) },
       );
     }
-    const body = await readJsonObject(request);
-    if (!body.ok) return body.response;
-    const { text } = body.value;
-    if (typeof text !== "string" || text.trim() === "") {
-      return badRequest("invalid_request", "text must be a non-empty string");
-    }
-    const threadId = optionalId(body.value, "thread_id");
-    if (threadId instanceof Response) return threadId;
-    const messageId = optionalId(body.value, "message_id");
-    if (messageId instanceof Response) return messageId;
 
     const thread = threadId ?? randomUUID();
-    const { responder, reply, answer } = createHttpReplyResponder(thread);
+    const { responder, reply, answer } = createHttpReplyResponder(thread, feed);
     const timer = setTimeout(
       () => answer(json({ error: "timeout", thread_id: thread }, 504)),
       replyTimeoutMs,
@@ -121,8 +125,10 @@ export function createChatSendHandler(options: ChatSendOptions): (request: Reque
     chat
       .send({ text, threadId: thread, messageId: messageId ?? randomUUID() }, responder)
       .catch((error: unknown) => {
-        log.error("chat message could not be handled", { thread, error });
-        answer(json({ error: "internal", message: "the message could not be handled" }, 500));
+        if (isDatabaseUnavailable(error))
+          log.warn("chat message not stored: the database is unreachable", { thread, error });
+        else log.error("chat message could not be handled", { thread, error });
+        answer(failureResponse(error));
       });
     try {
       return await reply;

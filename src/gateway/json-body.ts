@@ -3,7 +3,7 @@
  * same answers: 400 `invalid_json` when it does not parse, 400 `invalid_request` when it parses
  * to something other than an object, so clients get one shape of error everywhere.
  */
-import { json } from "./server.ts";
+import { json } from "./json-response.ts";
 
 export type JsonBody = { ok: true; value: Record<string, unknown> } | { ok: false; response: Response };
 

@@ -3,8 +3,14 @@
  * streamed text and approval requests live. Each event is `event: <type>\ndata: <json>\n\n`; the
  * approval request goes out as `approval_needed` (the name clients of the "Veto" flow expect).
  *
+ * What the host says on API threads (answers, notices, the restart notice) comes from the thread
+ * feed as `message` events with an `id:`, `{thread_id, role, text}`; a reconnecting client's
+ * `Last-Event-ID` gets it what it missed (see `thread-feed.ts`).
+ *
  * Contracts:
- * - A keepalive comment every `keepaliveMs` keeps proxies from closing an idle stream.
+ * - A keepalive comment every `keepaliveMs` (below the gateway's idle timeout) keeps proxies
+ *   from closing an idle stream and finds clients that vanished. The stream itself is exempt
+ *   from the gateway's idle timeout: Bun does not count the writes of a streamed response.
  * - The bus subscription lives exactly as long as the client: it ends on request abort or
  *   stream cancel, whichever Bun reports first (cleanup is idempotent).
  * - At most `maxConnections` streams at once (503 beyond), and a client that stops reading is
@@ -12,18 +18,22 @@
  */
 import type { AgentEvent } from "../agent/events.ts";
 import type { Logger } from "../log.ts";
-import type { AgentEventSource } from "./api.ts";
-import { json } from "./server.ts";
+import { json } from "./json-response.ts";
+import type { AgentEventSource } from "./ports.ts";
+import type { RequestControl } from "./server.ts";
+import type { FeedEntry, ThreadFeed } from "./thread-feed.ts";
 
 export interface EventStreamOptions {
   events: AgentEventSource;
+  /** Messages on API threads; without it only bus events are streamed. */
+  feed?: ThreadFeed;
   log: Logger;
   keepaliveMs: number;
   maxConnections: number;
 }
 
 export interface EventStreamHandler {
-  open(request: Request): Response;
+  open(request: Request, control?: RequestControl): Response;
   /** Streams open right now. */
   connections(): number;
 }
@@ -32,7 +42,7 @@ export interface EventStreamHandler {
 const maxBacklog = 1_000;
 
 export function sseEventName(event: AgentEvent): string {
-  return event.type === "tool-approval-request" ? "approval_needed" : event.type;
+  return event.type === "approval-requested" ? "approval_needed" : event.type;
 }
 
 export function formatSseEvent(event: AgentEvent): string {
@@ -40,14 +50,19 @@ export function formatSseEvent(event: AgentEvent): string {
   return `event: ${sseEventName(event)}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+export function formatFeedEntry(entry: FeedEntry): string {
+  const { threadId, role, text } = entry.message;
+  return `id: ${entry.id}\nevent: message\ndata: ${JSON.stringify({ thread_id: threadId, role, text })}\n\n`;
+}
+
 export function createEventStreamHandler(options: EventStreamOptions): EventStreamHandler {
-  const { events, log, keepaliveMs, maxConnections } = options;
+  const { events, feed, log, keepaliveMs, maxConnections } = options;
   const encoder = new TextEncoder();
   let open = 0;
 
   return {
     connections: () => open,
-    open(request) {
+    open(request, control) {
       if (open >= maxConnections) {
         return json(
           { error: "unavailable", message: `at most ${maxConnections} event streams at once` },
@@ -58,17 +73,20 @@ export function createEventStreamHandler(options: EventStreamOptions): EventStre
         );
       }
       open += 1;
+      control?.idleTimeout(0);
       let cleanup = (): void => {};
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           let closed = false;
           let keepalive: ReturnType<typeof setInterval> | undefined;
           let unsubscribe = (): void => {};
+          let unsubscribeFeed = (): void => {};
           cleanup = () => {
             if (closed) return;
             closed = true;
             open -= 1;
             unsubscribe();
+            unsubscribeFeed();
             clearInterval(keepalive);
             request.signal.removeEventListener("abort", cleanup);
           };
@@ -99,6 +117,12 @@ export function createEventStreamHandler(options: EventStreamOptions): EventStre
           if (request.signal.aborted) cleanup();
           // Sent at once so the client sees the headers and knows the stream is live.
           write(": connected\n\n");
+          if (feed && !closed) {
+            for (const entry of feed.missedSince(request.headers.get("last-event-id"))) {
+              write(formatFeedEntry(entry));
+            }
+            unsubscribeFeed = feed.subscribe((entry) => write(formatFeedEntry(entry)));
+          }
         },
         cancel() {
           cleanup();

@@ -3,9 +3,12 @@
  * channel) implements. Small on purpose; optional capabilities are optional methods the host
  * checks for. A channel formats Markdown for its platform and splits long messages itself.
  *
+ * Identity is the registry's (src/plugin/registry.ts): a channel runs under the id it registered,
+ * and trust comes from how it was registered, never from what it writes.
+ *
  * Example:
  *   const channel: Channel = {
- *     id: "terminal",
+ *     id: "echo",
  *     async start(host) { readline.on("line", (text) => host.onMessage({ ... })) },
  *     async stop() {},
  *     async send(to, message) { console.log(message.text); return { chatId: to.chatId, messageId: "1" } },
@@ -30,6 +33,11 @@ export interface OutboundMessage {
 }
 
 export interface InboundMessage {
+  /**
+   * The channel's registered id. The host sets it: the ChannelHost a channel receives overwrites
+   * whatever the channel writes here (src/plugin/channel-host.ts), so a channel cannot speak as
+   * another — in particular not as the host's own surfaces (`terminal`, `api`, `routine`).
+   */
   channel: string;
   chatId: string;
   senderId: string;
@@ -58,6 +66,7 @@ export interface ApprovalPrompt {
 
 /** A button press (or `/approve <id>` typed in chat) arriving from a channel. */
 export interface ApprovalAction {
+  /** The channel's registered id; set by the host like `InboundMessage.channel`. */
   channel: string;
   chatId: string;
   senderId: string;
@@ -76,7 +85,10 @@ export interface ChannelHealth {
   detail?: string;
 }
 
-/** What the host gives a channel when it starts. */
+/**
+ * What the host gives a channel when it starts: one per registered channel, bound to its id.
+ * Input that is not a message or a press is logged with that id and dropped.
+ */
 export interface ChannelHost {
   log: Logger;
   /** Must be idempotent per `messageId`: platforms redeliver. Resolves once the message is stored. */

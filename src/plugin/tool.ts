@@ -3,14 +3,19 @@
  * match `parameters` (a JSON-schema object; the host validates before `execute` runs, so a tool
  * receives valid input). A failure is a result for the model (`isError: true`), never a crash.
  *
- * Example:
- *   const echo: Tool = {
+ * A tool reaches the world only through the ports in its context (`http`, `workspace`,
+ * `secrets`, `now`), and every call runs through the host's tool pipeline (ceiling, approval,
+ * timeout and abort, output cap, result hooks; src/agent/tool-pipeline.ts).
+ *
+ * Example (define-tool.ts types `params` from the schema):
+ *   const echo = defineTool({
  *     name: "echo", description: "Repeat the given text", risk: "read", approval: "never",
  *     parameters: { type: "object", properties: { text: { type: "string" } }, required: ["text"] },
- *     async execute(params) { return { content: String(params.text) } },
- *   };
+ *     async execute(params) { return { content: params.text } },
+ *   });
  */
 import type { Logger } from "../log.ts";
+import type { HttpPort, SecretsPort, WorkspacePort } from "./ports/index.ts";
 
 /** What a tool can do to the world; shown to the owner and used by policy. */
 export type ToolRisk = "read" | "write" | "external" | "exec";
@@ -21,12 +26,29 @@ export type ToolRisk = "read" | "write" | "external" | "exec";
  */
 export type ToolApproval = "never" | "unless-auto-approved" | "always";
 
+/**
+ * What a turn lets its tools do: `full`, or `read-only` (only `read`-risk tools run; the skills
+ * issue sets it while an installed skill is active in the turn).
+ */
+export type ToolCeiling = "full" | "read-only";
+
 export interface ToolContext {
-  /** Aborted when the turn is cancelled or the process shuts down. */
+  /** Aborted when the turn is cancelled, the process shuts down or the call's time is up. */
   signal: AbortSignal;
+  /** Carries the tool's registered name. */
   log: Logger;
   conversationId: string;
   turnId: string;
+  /** The guarded HTTP client: SSRF checks on every hop, host-side credential injection. */
+  http: HttpPort;
+  /** Text files under the owner's workspace folder; paths outside it are refused. */
+  workspace: WorkspacePort;
+  /** Whether a secret exists by name; values are never handed to tools. */
+  secrets: SecretsPort;
+  /** The host's clock. */
+  now(): Date;
+  /** The turn's tool ceiling (the pipeline enforces it; a tool may read it). */
+  ceiling: ToolCeiling;
 }
 
 export interface ToolResult {
@@ -41,6 +63,8 @@ export interface Tool {
   readonly parameters: Record<string, unknown>;
   readonly risk: ToolRisk;
   readonly approval: ToolApproval;
+  /** How long one call may run before it is stopped and reported to the model; default 60 s. */
+  readonly timeoutMs?: number;
   execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;
   /**
    * Short, secret-free summary of a call for approval prompts (may read state, e.g. to show

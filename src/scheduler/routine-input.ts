@@ -8,20 +8,14 @@ import {
   type NotifyPolicy,
   notifyPolicies,
 } from "../db/schema/routines.ts";
+import { RoutineInputError } from "../plugin/ports/routines-port.ts";
 import { checkTimezone, compileSchedule, ScheduleError } from "./cron.ts";
 
 export const HEARTBEAT_NAME = "heartbeat";
 export const MAX_PROMPT_CHARS = 4000;
 
-export class RoutineInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RoutineInputError";
-  }
-}
+// Defined with the port the routine tools use, so both sides throw and catch the same class.
+export { RoutineInputError };
 
 export interface RoutineInput {
   name: string;

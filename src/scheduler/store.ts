@@ -5,6 +5,7 @@
  */
 import type { Database } from "../db/client.ts";
 import { createRoutine, type Routine, updateRoutine } from "../db/routines.ts";
+import type { RoutineChange } from "../plugin/ports/routines-port.ts";
 import { nextSlot } from "./cron.ts";
 import {
   checkCatchUp,
@@ -52,14 +53,14 @@ export async function updateRoutineRow(
   db: Database,
   scheduler: SchedulerClock,
   routine: Routine,
-  params: Record<string, unknown>,
+  params: RoutineChange,
 ): Promise<Routine> {
   const changes: Parameters<typeof updateRoutine>[2] = {};
   if (params.prompt !== undefined) changes.prompt = checkPrompt(params.prompt);
   if (params.notify !== undefined) changes.notify = checkNotify(params.notify);
   if (params.catch_up !== undefined) changes.catchUp = checkCatchUp(params.catch_up);
   const schedule = params.schedule ?? routine.schedule;
-  const timezone = (params.timezone as string | undefined) ?? routine.timezone;
+  const timezone = params.timezone ?? routine.timezone;
   const checked = checkSchedule(schedule, timezone);
   const enabled = params.enabled === undefined ? routine.enabled : params.enabled === true;
   const timing =

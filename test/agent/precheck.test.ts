@@ -6,6 +6,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { approvals, toolCalls } from "../../src/db/schema/index.ts";
+import { createToolPorts } from "../../src/plugin/ports/index.ts";
 import { createHttpRequestTool } from "../../tools/http-request/index.ts";
 import { forEachBackend } from "../support/db.ts";
 import { startHostHarness } from "../support/host.ts";
@@ -17,14 +18,22 @@ afterEach(async () => {
   for (const harness of open.splice(0)) await harness.close();
 });
 
-function httpTool(fetched: string[]) {
-  return createHttpRequestTool({
+/** The host's ports with fakes at the network edge: public DNS for api.example, a recording fetch. */
+function httpPorts(fetched: string[]) {
+  return createToolPorts({
     allowHosts: [],
     lookup: async (hostname) => (hostname === "api.example" ? [{ address: "93.184.216.34", family: 4 }] : []),
     fetch: async (url) => {
       fetched.push(url.href);
       return new Response("public answer", { headers: { "content-type": "text/plain" } });
     },
+  });
+}
+
+function httpHarness(handle: Parameters<typeof startHostHarness>[0], fetched: string[]) {
+  return startHostHarness(handle, {
+    tools: [createHttpRequestTool()],
+    overrides: { toolPorts: httpPorts(fetched) },
   });
 }
 
@@ -36,7 +45,7 @@ forEachBackend("pre-approval checks", ({ database }) => {
   test("a request the SSRF policy refuses fails at once: no approval, no prompt, no connection", async () => {
     const handle = await database();
     const fetched: string[] = [];
-    const h = await startHostHarness(handle, { tools: [httpTool(fetched)] });
+    const h = await httpHarness(handle, fetched);
     open.push(h);
     h.llmServer.enqueue(callHttp("http://127.0.0.1:9/admin"), { text: "That address is not allowed." });
     await h.channel.deliver("open http://127.0.0.1:9/admin");
@@ -56,7 +65,7 @@ forEachBackend("pre-approval checks", ({ database }) => {
   test("a request that passes the check still asks the owner, and runs after approval", async () => {
     const handle = await database();
     const fetched: string[] = [];
-    const h = await startHostHarness(handle, { tools: [httpTool(fetched)] });
+    const h = await httpHarness(handle, fetched);
     open.push(h);
     h.llmServer.enqueue(callHttp("https://api.example/status"), { text: "The API answered." });
     await h.channel.deliver("check the API");

@@ -5,14 +5,10 @@
 import { describe, expect, test } from "bun:test";
 import { capOutput, ToolRunner } from "../../src/agent/tool-runner.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { Tool, ToolContext } from "../../src/plugin/tool.ts";
+import type { Tool } from "../../src/plugin/tool.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
-const context: ToolContext = {
-  signal: new AbortController().signal,
-  log: silentLogger,
-  conversationId: "c",
-  turnId: "t",
-};
+const context = createTestToolContext({ conversationId: "c", turnId: "t" });
 
 function toolReturning(content: string, extra: Partial<Tool> = {}): Tool {
   return {

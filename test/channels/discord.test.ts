@@ -7,6 +7,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { createDiscordChannel, type DiscordChannelConfig } from "../../channels/discord/index.ts";
+import { BlankMessageError } from "../../channels/shared/multipart-messenger.ts";
 import { approvePairingCode } from "../../src/core/pairing.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -339,6 +340,31 @@ forEachBackend("discord channel", ({ database }) => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.every((status) => status === 429)).toBe(true); // given up, not retried past the limit
     expect(texts(fake)).toEqual([]);
+  });
+
+  test("stopping the channel cuts a 429 wait short", async () => {
+    const { fake, discord } = await start({ handle: await database() });
+    fake.failNext(POST_MESSAGE, { status: 429, retryAfter: 45 });
+    const settled = discord.send({ chatId: fake.dmChannelId(OWNER) }, { text: "not now" }).then(
+      () => "sent",
+      () => "failed",
+    );
+    await fake.waitFor(() => fake.calls.some((call) => call.route === POST_MESSAGE));
+    await discord.stop(); // without the abort, the send waits 45 s (and times the test out)
+    expect(await settled).toBe("failed");
+    expect(fake.calls.filter((call) => call.route === POST_MESSAGE).map((call) => call.status)).toEqual([
+      429,
+    ]);
+  });
+
+  test("a blank send never reaches Discord and yields no ref", async () => {
+    const { fake, discord } = await start({ handle: await database() });
+    for (const blank of ["", "  \n\t "]) {
+      await expect(discord.send({ chatId: fake.dmChannelId(OWNER) }, { text: blank })).rejects.toBeInstanceOf(
+        BlankMessageError,
+      );
+    }
+    expect(fake.calls.filter((call) => call.route === POST_MESSAGE)).toHaveLength(0);
   });
 
   test("attachment- and embed-only DMs get a polite reply; malformed events are skipped", async () => {

@@ -7,6 +7,7 @@
 
 import { expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import { BlankMessageError } from "../../channels/shared/multipart-messenger.ts";
 import { approvePairingCode } from "../../src/core/pairing.ts";
 import { createRiskyTool } from "../agent/tools-fixtures.ts";
 import {
@@ -377,6 +378,37 @@ forEachBackend("slack channel", ({ database }) => {
     const sends = callsTo(slack, "chat.postMessage");
     expect(sends).toHaveLength(2);
     expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  test("a 429 longer than the wait cap fails the send at once; stopping cuts a wait short", async () => {
+    const { slack, slackChannel } = await start({ handle: await database() });
+    const channel = slack.imOf(OWNER);
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 3600 });
+    // Without the cap this waits an hour (and times the test out).
+    await expect(slackChannel.send({ chatId: channel }, { text: "not now" })).rejects.toThrow();
+    expect(callsTo(slack, "chat.postMessage")).toHaveLength(1);
+    slack.failNext("chat.postMessage", { status: 429, retryAfter: 45 });
+    const settled = slackChannel.send({ chatId: channel }, { text: "not now either" }).then(
+      () => "sent",
+      () => "failed",
+    );
+    await until(
+      () => callsTo(slack, "chat.postMessage").length === 2,
+      () => "the second send never reached Slack",
+    );
+    await slackChannel.stop(); // without the abort, the send waits 45 s (and times the test out)
+    expect(await settled).toBe("failed");
+    expect(callsTo(slack, "chat.postMessage")).toHaveLength(2);
+  });
+
+  test("a blank send never reaches Slack and yields no ref", async () => {
+    const { slack, slackChannel } = await start({ handle: await database() });
+    for (const blank of ["", "  \n\t "]) {
+      await expect(slackChannel.send({ chatId: slack.imOf(OWNER) }, { text: blank })).rejects.toBeInstanceOf(
+        BlankMessageError,
+      );
+    }
+    expect(callsTo(slack, "chat.postMessage")).toHaveLength(0);
   });
 
   test("bad input is acknowledged, logged and ignored; file-only messages get a polite reply", async () => {

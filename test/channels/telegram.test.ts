@@ -6,6 +6,7 @@
 
 import { afterEach, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
+import { BlankMessageError } from "../../channels/shared/multipart-messenger.ts";
 import { createTelegramChannel, type TelegramChannelConfig } from "../../channels/telegram/index.ts";
 import { approvePairingCode } from "../../src/core/pairing.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
@@ -267,6 +268,48 @@ forEachBackend("telegram channel", ({ database }) => {
     const sends = fake.calls.filter((call) => call.method === "sendMessage");
     expect(sends.length).toBe(2);
     expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+  });
+
+  test("a 429 longer than the wait cap fails the send at once instead of holding the chat", async () => {
+    const { fake, telegram } = await start({ handle: await database() });
+    fake.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 3600",
+      parameters: { retry_after: 3600 },
+    });
+    // Without the cap this waits an hour (and times the test out).
+    await expect(telegram.send({ chatId: String(OWNER) }, { text: "not now" })).rejects.toThrow(
+      /429|Too Many/,
+    );
+    expect(fake.calls.filter((call) => call.method === "sendMessage")).toHaveLength(1);
+  });
+
+  test("stopping the channel cuts a 429 wait short", async () => {
+    const { fake, telegram } = await start({ handle: await database() });
+    fake.failNext("sendMessage", {
+      error_code: 429,
+      description: "Too Many Requests: retry after 45",
+      parameters: { retry_after: 45 },
+    });
+    const sending = telegram.send({ chatId: String(OWNER) }, { text: "not now" });
+    const settled = sending.then(
+      () => "sent",
+      () => "failed",
+    );
+    await fake.waitFor((call) => call.method === "sendMessage");
+    await telegram.stop(); // without the abort, the send waits 45 s (and times the test out)
+    expect(await settled).toBe("failed");
+    expect(fake.calls.filter((call) => call.method === "sendMessage")).toHaveLength(1);
+  });
+
+  test("a blank send never reaches Telegram and yields no ref", async () => {
+    const { fake, telegram } = await start({ handle: await database() });
+    for (const blank of ["", "  \n\t "]) {
+      await expect(telegram.send({ chatId: String(OWNER) }, { text: blank })).rejects.toBeInstanceOf(
+        BlankMessageError,
+      );
+    }
+    expect(fake.calls.filter((call) => call.method === "sendMessage")).toHaveLength(0);
   });
 
   for (const [decision, label] of [

@@ -37,3 +37,19 @@ test("doctor reports an unreachable database and exits 1", async () => {
   expect(result.stdout).toContain("status: NOT OK — DATABASE_URL: cannot reach PostgreSQL at 127.0.0.1:9");
   expect(result.stdout).toContain("postgres://u:***@127.0.0.1:9/x");
 });
+
+test("doctor says who the owner is on each enabled channel, from its declaration", async () => {
+  const result = await runCli(
+    ["doctor"],
+    childEnv({
+      IRONCLAW_HOME: temporaryHome(),
+      TELEGRAM_BOT_TOKEN: "123:telegram-doctor-token",
+      TELEGRAM_OWNER_ID: "42",
+      DISCORD_BOT_TOKEN: "discord-doctor-token",
+    }),
+  );
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain("telegram: enabled (owner: TELEGRAM_OWNER_ID)");
+  expect(result.stdout).toContain("discord: enabled (owner: whoever pairs)");
+  expect(result.stdout).not.toContain("telegram-doctor-token");
+}, 30_000);

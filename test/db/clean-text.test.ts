@@ -4,10 +4,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { transitionTurn } from "../../src/agent/turn-state.ts";
 import { cleanJson, cleanText, toStorableJson } from "../../src/db/clean-text.ts";
 import { getOrCreateConversation, recordMessage } from "../../src/db/conversations.ts";
 import { approvals, messages, toolCalls, turns } from "../../src/db/schema/index.ts";
-import { createTurn, recordToolCallEnd, recordToolCallStart, updateTurn } from "../../src/db/turns.ts";
+import { createTurn, recordToolCallEnd, recordToolCallStart } from "../../src/db/turns.ts";
 import { forEachBackend } from "../support/db.ts";
 
 const nul = "\u0000";
@@ -64,7 +65,7 @@ forEachBackend("unstorable text at the database boundary", ({ database }) => {
     const { db } = await database();
     const conversation = await getOrCreateConversation(db, "memory", "chat-1");
     const turn = await createTurn(db, { conversationId: conversation.id });
-    await updateTurn(db, turn.id, {
+    await transitionTurn(db, turn.id, "running", "failed", {
       state: { messages: [{ role: "assistant", content: `reply${nul}${loneHigh}` }], iterations: 1 },
       error: `boom${nul}`,
     });

@@ -27,6 +27,10 @@ export interface SentMessage {
 export class MemoryChannel implements Channel {
   readonly sent: SentMessage[] = [];
   host: ChannelHost | undefined;
+  /** While set, every send fails with it, as a platform rejecting the bot would. */
+  failSendsWith: Error | undefined;
+  /** Sends refused because of `failSendsWith`. */
+  failedSends = 0;
   #nextId = 1;
   #nextInbound = 1;
   #waiters: { predicate: () => boolean; resolve: () => void }[] = [];
@@ -49,6 +53,10 @@ export class MemoryChannel implements Channel {
   }
 
   async send(to: ChatTarget, message: OutboundMessage): Promise<MessageRef> {
+    if (this.failSendsWith) {
+      this.failedSends++;
+      throw this.failSendsWith;
+    }
     const messageId = String(this.#nextId++);
     this.sent.push({ chatId: to.chatId, messageId, text: message.text, edits: [] });
     this.#notify();

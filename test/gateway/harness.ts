@@ -2,7 +2,8 @@
  * Starts the real gateway with the real API routes, backed by in-test implementations of the
  * interfaces the API depends on (ChatApi, ApprovalsApi, the event source). They behave like the
  * real services where the API can observe it: the chat dedupes message ids and answers through
- * the responder after the message is "stored"; approvals decide once (compare-and-set).
+ * the responder after the message is "stored"; approvals decide once (compare-and-set); the
+ * history pages by sequence. Tests that need the real host and database use host-harness.ts.
  */
 import type { AgentEvent } from "../../src/agent/events.ts";
 import type { Responder } from "../../src/agent/responder.ts";
@@ -14,18 +15,28 @@ import {
   type ChatApi,
   createApiRoutes,
   type DecideResult,
+  type HistoryApi,
+  type ThreadMessageView,
   type TurnResult,
 } from "../../src/gateway/api.ts";
-import { type Gateway, startGateway } from "../../src/gateway/server.ts";
+import { type Gateway, type GatewayOptions, startGateway } from "../../src/gateway/server.ts";
+import { createThreadFeed } from "../../src/gateway/thread-feed.ts";
 import { silentLogger } from "../../src/log.ts";
 
 export const token = "test-token-0123456789abcdef";
 
-/** A chat that replies "pong: <text>", pauses on "risky", stays silent on "silent", fails on "boom". */
+/**
+ * A chat that replies "pong: <text>", pauses on "risky", stays silent on "silent", fails on "boom",
+ * and answers "hold" only once the test calls `release()`.
+ */
 export function createScriptedChat() {
   const sent: { text: string; threadId: string; messageId: string }[] = [];
   const responders: Responder[] = [];
   const seen = new Set<string>();
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const chat: ChatApi = {
     async send(input, responder) {
       if (input.text === "boom") throw new Error("database unavailable");
@@ -36,6 +47,7 @@ export function createScriptedChat() {
       // The turn runs after `send` resolved, like the real pipeline's queue.
       setTimeout(async () => {
         if (input.text === "silent") return;
+        if (input.text === "hold") await released;
         if (input.text === "/help") {
           await responder.notice("Commands: /new, /help");
           return;
@@ -55,7 +67,25 @@ export function createScriptedChat() {
       }, 1);
     },
   };
-  return { chat, sent, responders };
+  return { chat, sent, responders, release: () => release() };
+}
+
+/** An in-memory thread history with the real one's paging (by sequence, oldest first). */
+export function createFakeHistory(rows: (ThreadMessageView & { threadId: string })[] = []) {
+  const calls: { threadId: string; page: { limit: number; before?: number } }[] = [];
+  const history: HistoryApi = {
+    async list(threadId, page) {
+      calls.push({ threadId, page });
+      const older = rows
+        .filter(
+          (row) => row.threadId === threadId && (page.before === undefined || row.sequence < page.before),
+        )
+        .sort((a, b) => a.sequence - b.sequence);
+      const messages = older.slice(-page.limit);
+      return { messages, hasMore: older.length > page.limit };
+    },
+  };
+  return { history, rows, calls };
 }
 
 export function approvalView(id: string, overrides: Partial<ApprovalView> = {}): ApprovalView {
@@ -158,30 +188,46 @@ export interface ApiHarness {
   chat: ReturnType<typeof createScriptedChat>;
   approvals: ReturnType<typeof createFakeApprovals>;
   events: ReturnType<typeof createEventSource>;
+  history: ReturnType<typeof createFakeHistory>;
+  feed: ReturnType<typeof createThreadFeed>;
   /** fetch with the bearer token already set. */
   call(path: string, init?: RequestInit): Promise<Response>;
 }
 
+/** Gateway settings a test may change; `routes` are mounted in front of the API's. */
+export type GatewayOverrides = Partial<
+  Pick<GatewayOptions, "maxBodyBytes" | "idleTimeoutSeconds" | "routes">
+>;
+
 export function startApi(
   overrides: Partial<ApiDependencies> = {},
   approvalsOptions: { rows?: ApprovalView[] } & FakeApprovalsOptions = {},
+  gatewayOverrides: GatewayOverrides = {},
 ): ApiHarness {
   const chat = createScriptedChat();
   const approvals = createFakeApprovals(approvalsOptions.rows ?? [], approvalsOptions);
   const events = createEventSource();
+  const history = createFakeHistory();
+  const feed = createThreadFeed();
   const gateway = startGateway({
     host: "127.0.0.1",
     port: 0,
     log: silentLogger,
     readiness: async () => ({ ok: true, checks: {} }),
-    routes: createApiRoutes({
-      token,
-      approvals: approvals.approvals,
-      chat: chat.chat,
-      events,
-      log: silentLogger,
-      ...overrides,
-    }),
+    ...gatewayOverrides,
+    routes: [
+      ...(gatewayOverrides.routes ?? []),
+      ...createApiRoutes({
+        token,
+        approvals: approvals.approvals,
+        chat: chat.chat,
+        events,
+        history: history.history,
+        feed,
+        log: silentLogger,
+        ...overrides,
+      }),
+    ],
   });
   return {
     url: gateway.url,
@@ -189,6 +235,8 @@ export function startApi(
     chat,
     approvals,
     events,
+    history,
+    feed,
     call(path, init = {}) {
       const headers = new Headers(init.headers);
       if (!headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { createSlidingWindowLimiter } from "../../src/gateway/rate-limit.ts";
+import { loadConfig } from "../../src/config.ts";
+import { ConfigError } from "../../src/errors.ts";
+import { createSlidingWindowLimiter, parseRateLimit } from "../../src/gateway/rate-limit.ts";
+import { childEnv, runCli, temporaryHome } from "../support/cli.ts";
 import { type ApiHarness, postJson, startApi } from "./harness.ts";
 
 let api: ApiHarness | undefined;
@@ -36,10 +39,67 @@ describe("POST /api/chat/send rate limit", () => {
   });
 
   test("other routes are not limited", async () => {
-    api = startApi({ now: () => 0, sendLimitPerMinute: 1 });
+    api = startApi({ now: () => 0, sendLimit: { limit: 1, windowMs: 60_000 } });
     expect((await api.call("/api/chat/send", postJson({ text: "a" }))).status).toBe(200);
     expect((await api.call("/api/chat/send", postJson({ text: "b" }))).status).toBe(429);
     expect((await api.call("/api/approvals")).status).toBe(200);
+  });
+});
+
+describe("what counts against the rate limit", () => {
+  test("only authenticated, well-formed sends count", async () => {
+    api = startApi({ now: () => 0, sendLimit: { limit: 2, windowMs: 60_000 } });
+    const noToken = { method: "POST", headers: { "content-type": "application/json" }, body: '{"text":"x"}' };
+    for (let index = 0; index < 3; index++) {
+      expect((await fetch(`${api.url}/api/chat/send`, noToken)).status).toBe(401);
+      expect(
+        (await fetch(`${api.url}/api/chat/send`, { ...noToken, headers: { authorization: "Bearer wrong" } }))
+          .status,
+      ).toBe(401);
+    }
+    const malformed: unknown[] = ["{ not json", { text: "" }, { text: "hi", thread_id: "a\u0000b" }, ["hi"]];
+    for (const body of malformed) {
+      expect((await api.call("/api/chat/send", postJson(body))).status).toBe(400);
+    }
+    expect((await api.call("/api/chat/send", postJson({ text: "one" }))).status).toBe(200);
+    expect((await api.call("/api/chat/send", postJson({ text: "two" }))).status).toBe(200);
+    expect((await api.call("/api/chat/send", postJson({ text: "three" }))).status).toBe(429);
+    expect(api.chat.sent.map((input) => input.text)).toEqual(["one", "two"]);
+  });
+});
+
+describe("GATEWAY_RATE_LIMIT", () => {
+  test("is <count>/<window>, the window any duration", () => {
+    expect(parseRateLimit("30/60s")).toEqual({ limit: 30, windowMs: 60_000 });
+    expect(parseRateLimit(" 100 / 1h ")).toEqual({ limit: 100, windowMs: 3_600_000 });
+    expect(parseRateLimit("5/10")).toEqual({ limit: 5, windowMs: 10_000 });
+    for (const bad of ["fast", "30", "30/", "/60s", "0/60s", "-1/60s", "30/soon", "1.5/60s"]) {
+      expect(() => parseRateLimit(bad)).toThrow('must be <count>/<window>, e.g. "30/60s"');
+    }
+  });
+
+  test("defaults to 30/60s and is read from the configuration", () => {
+    const file = { path: "x", values: {}, warnings: [] };
+    expect(loadConfig({ env: { IRONCLAW_HOME: "/tmp/x" }, file }).gateway.rateLimit).toEqual({
+      limit: 30,
+      windowMs: 60_000,
+    });
+    const config = loadConfig({ env: { IRONCLAW_HOME: "/tmp/x", GATEWAY_RATE_LIMIT: "3/5m" }, file });
+    expect(config.gateway.rateLimit).toEqual({ limit: 3, windowMs: 300_000 });
+    expect(() => loadConfig({ env: { IRONCLAW_HOME: "/tmp/x", GATEWAY_RATE_LIMIT: "lots" }, file })).toThrow(
+      ConfigError,
+    );
+  });
+
+  test("a bad value stops start-up with exit code 2 and one line naming the variable", async () => {
+    const result = await runCli(
+      ["run"],
+      childEnv({ IRONCLAW_HOME: temporaryHome(), GATEWAY_RATE_LIMIT: "30 per minute" }),
+    );
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'ironclaw: GATEWAY_RATE_LIMIT: must be <count>/<window>, e.g. "30/60s" or "100/1h"',
+    );
   });
 });
 

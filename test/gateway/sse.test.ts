@@ -48,7 +48,7 @@ function parseFrames(text: string): { event: string; data: unknown }[] {
 }
 
 const approvalRequest: AgentEvent = {
-  type: "tool-approval-request",
+  type: "approval-requested",
   turnId: "turn-1",
   conversationId: "conv-1",
   call: { id: "call-1", name: "shell", arguments: '{"command":"ls"}' },

@@ -6,10 +6,10 @@
 import { expect, test } from "bun:test";
 import { getOrCreateConversation } from "../../src/db/conversations.ts";
 import { getRoutineByName } from "../../src/db/routines.ts";
-import { silentLogger } from "../../src/log.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { forEachBackend } from "../support/db.ts";
 import { sentMessages } from "../support/llm-requests.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 import { Clock, startScheduledHost } from "./support.ts";
 
 forEachBackend("routine tools", ({ database }) => {
@@ -69,12 +69,13 @@ forEachBackend("routine tools", ({ database }) => {
       const conversation = await getOrCreateConversation(handle.db, "memory", "chat-1");
       const tools = { get: (name: string) => h.host.runner.get(name) };
       const call = (name: string, params: Record<string, unknown>) =>
-        (tools.get(name) as Tool).execute(params, {
-          signal: new AbortController().signal,
-          log: silentLogger,
-          conversationId: conversation.id,
-          turnId: "00000000-0000-0000-0000-000000000000",
-        });
+        (tools.get(name) as Tool).execute(
+          params,
+          createTestToolContext({
+            conversationId: conversation.id,
+            turnId: "00000000-0000-0000-0000-000000000000",
+          }),
+        );
       expect(tools.get("routine_create")?.approval).toBe("always");
       expect(tools.get("routine_update")?.approval).toBe("always");
       expect(tools.get("routine_delete")?.approval).toBe("unless-auto-approved");

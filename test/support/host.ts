@@ -6,12 +6,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config.ts";
-import { createHost, type HostOptions } from "../../src/core/host.ts";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import { setOwnerIdentity } from "../../src/db/identities.ts";
+import { createHost, type HostOptions } from "../../src/host/host.ts";
 import { createLlmClient } from "../../src/llm/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel } from "../../src/plugin/channel.ts";
+import type { HostSurfaceChannel } from "../../src/plugin/registry.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
 import type { Script } from "../fakes/llm/scripted-server.ts";
@@ -27,7 +28,7 @@ export interface HostHarnessOptions {
   /** Record "owner-1" as the channel's owner (default true); false leaves the channel to pairing. */
   owner?: boolean;
   /** Real channels to start instead of the in-memory one. */
-  channels?: Channel[];
+  channels?: (Channel | HostSurfaceChannel)[];
 }
 
 export async function startHostHarness(database: DatabaseHandle, options: HostHarnessOptions = {}) {

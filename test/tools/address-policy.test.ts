@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { classifyAddress, isIpLiteral } from "../../tools/http-request/address-policy.ts";
-import { createDestinationPolicy, normalizeHost } from "../../tools/http-request/destination-check.ts";
+import { classifyAddress, isIpLiteral } from "../../src/plugin/ports/http/address-policy.ts";
+import { createDestinationPolicy, normalizeHost } from "../../src/plugin/ports/http/destination-check.ts";
 
 describe("address policy", () => {
   test.each([

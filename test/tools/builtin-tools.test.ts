@@ -1,22 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import Ajv from "ajv";
-import { silentLogger } from "../../src/log.ts";
-import type { Tool, ToolContext } from "../../src/plugin/tool.ts";
+import type { Tool } from "../../src/plugin/tool.ts";
 import { createBuiltinTools } from "../../tools/index.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
-const context: ToolContext = {
-  signal: new AbortController().signal,
-  log: silentLogger,
-  conversationId: "conversation-1",
-  turnId: "turn-1",
-};
 const fixed = new Date("2025-06-01T12:00:00Z");
 const requestedUrls: string[] = [];
 const fakeFetch = (async (input: string | URL | Request) => {
   requestedUrls.push(String(input));
   return new Response("from the fake");
 }) as unknown as typeof fetch;
-const tools = createBuiltinTools({ allowHosts: ["127.0.0.1"], now: () => fixed, fetch: fakeFetch });
+// The clock, the fetch and the allow list reach the tools through the ports in their context.
+const context = createTestToolContext({}, { allowHosts: ["127.0.0.1"], now: () => fixed, fetch: fakeFetch });
+const tools = createBuiltinTools();
 
 function toolNamed(name: string): Tool {
   const tool = tools.find((candidate) => candidate.name === name);

@@ -1,14 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { silentLogger } from "../../src/log.ts";
-import type { ToolContext } from "../../src/plugin/tool.ts";
 import { createEchoTool } from "../../tools/echo/index.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
-const context: ToolContext = {
-  signal: new AbortController().signal,
-  log: silentLogger,
-  conversationId: "conversation-1",
-  turnId: "turn-1",
-};
+const context = createTestToolContext();
 
 describe("echo tool", () => {
   const tool = createEchoTool();

@@ -4,10 +4,10 @@
  * decoded into mojibake.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { silentLogger } from "../../src/log.ts";
 import { encodeWithinCap } from "../../tools/http-request/encode-result.ts";
 import { createHttpRequestTool, type HttpRequestToolDeps } from "../../tools/http-request/index.ts";
 import { viewBody } from "../../tools/http-request/view-body.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48]);
 const streamOf = (bytes: Uint8Array) =>
@@ -56,10 +56,10 @@ afterAll(() => {
 });
 
 async function get(path: string, deps: Partial<HttpRequestToolDeps> = {}) {
-  const tool = createHttpRequestTool({ allowHosts: ["127.0.0.1"], ...deps });
+  const tool = createHttpRequestTool(deps);
   const result = await tool.execute(
     { method: "GET", url: `${base}${path}` },
-    { signal: new AbortController().signal, log: silentLogger, conversationId: "c", turnId: "t" },
+    createTestToolContext({ conversationId: "c", turnId: "t" }, { allowHosts: ["127.0.0.1"] }),
   );
   expect(result.isError).toBeFalsy();
   return { content: result.content, value: JSON.parse(result.content) };

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { silentLogger } from "../../src/log.ts";
+import type { HttpPortOptions } from "../../src/plugin/ports/http/http-port.ts";
 import type { ToolContext } from "../../src/plugin/tool.ts";
 import { createHttpRequestTool, type HttpRequestToolDeps } from "../../tools/http-request/index.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
-function contextWith(signal: AbortSignal = new AbortController().signal): ToolContext {
-  return { signal, log: silentLogger, conversationId: "conversation-1", turnId: "turn-1" };
+/** The tool's own limits, and the host's HTTP port options (the tool reaches it through its context). */
+type TestDeps = Partial<HttpRequestToolDeps & HttpPortOptions>;
+
+function contextWith(signal: AbortSignal = new AbortController().signal, deps: TestDeps = {}): ToolContext {
+  const { allowHosts = ["127.0.0.1"], fetch, lookup } = deps;
+  return createTestToolContext({ signal }, { allowHosts, fetch, lookup });
 }
 
 let server: ReturnType<typeof Bun.serve>;
@@ -64,12 +69,12 @@ afterAll(() => {
   server.stop(true);
 });
 
-function createTool(deps: Partial<HttpRequestToolDeps> = {}) {
-  return createHttpRequestTool({ allowHosts: ["127.0.0.1"], ...deps });
+function createTool(deps: TestDeps = {}) {
+  return createHttpRequestTool(deps);
 }
 
-async function call(params: Record<string, unknown>, deps: Partial<HttpRequestToolDeps> = {}) {
-  const result = await createTool(deps).execute(params, contextWith());
+async function call(params: Record<string, unknown>, deps: TestDeps = {}) {
+  const result = await createTool(deps).execute(params, contextWith(undefined, deps));
   return { result, value: result.isError ? null : JSON.parse(result.content) };
 }
 

@@ -1,15 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { silentLogger } from "../../src/log.ts";
-import type { ToolContext } from "../../src/plugin/tool.ts";
 import { createJsonTool } from "../../tools/json/index.ts";
 import { parseQuery } from "../../tools/json/query-path.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
-const context: ToolContext = {
-  signal: new AbortController().signal,
-  log: silentLogger,
-  conversationId: "conversation-1",
-  turnId: "turn-1",
-};
+const context = createTestToolContext();
 const tool = createJsonTool();
 const document = JSON.stringify({
   items: [

@@ -1,17 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { silentLogger } from "../../src/log.ts";
-import type { ToolContext } from "../../src/plugin/tool.ts";
 import { createTimeTool } from "../../tools/time/index.ts";
+import { createTestToolContext } from "../support/tool-context.ts";
 
-const context: ToolContext = {
-  signal: new AbortController().signal,
-  log: silentLogger,
-  conversationId: "conversation-1",
-  turnId: "turn-1",
-};
 // Sunday 2024-03-10 14:30:05 UTC (New York switched to daylight time that morning).
 const fixed = new Date("2024-03-10T14:30:05.250Z");
-const tool = createTimeTool({ now: () => fixed });
+const context = createTestToolContext({ now: () => fixed });
+const tool = createTimeTool();
 
 async function run(params: Record<string, unknown>) {
   const result = await tool.execute(params, context);
@@ -52,7 +46,7 @@ describe("time tool", () => {
   });
 
   test("defaults to the configured zone, then the process zone", async () => {
-    const tokyo = createTimeTool({ now: () => fixed, defaultTimezone: "Asia/Tokyo" });
+    const tokyo = createTimeTool({ defaultTimezone: "Asia/Tokyo" });
     const tokyoValue = JSON.parse((await tokyo.execute({}, context)).content);
     expect(tokyoValue.timezone).toBe("Asia/Tokyo");
     expect(tokyoValue.iso).toBe("2024-03-10T23:30:05+09:00");
@@ -69,7 +63,8 @@ describe("time tool", () => {
 
   test("reads the clock on every call", async () => {
     let current = new Date("2030-01-01T00:00:00Z");
-    const ticking = createTimeTool({ now: () => current });
+    const ticking = createTimeTool();
+    const context = createTestToolContext({ now: () => current });
     expect(JSON.parse((await ticking.execute({ timezone: "UTC" }, context)).content).unixSeconds).toBe(
       1893456000,
     );

@@ -6,10 +6,11 @@
  * Approval tier: `never`. It reads nothing and changes nothing; a prompt-injected model gains
  * nothing by calling it, since the output is the model's own input.
  */
+import { defineTool } from "../../src/plugin/define-tool.ts";
 import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 
 export function createEchoTool(): Tool {
-  return {
+  return defineTool({
     name: "echo",
     description: "Return the given text unchanged. Useful for testing that tools work.",
     parameters: {
@@ -23,7 +24,7 @@ export function createEchoTool(): Tool {
     risk: "read",
     approval: "never",
     async execute(params): Promise<ToolResult> {
-      return { content: typeof params.text === "string" ? params.text : String(params.text ?? "") };
+      return { content: params.text };
     },
-  };
+  });
 }

@@ -1,8 +1,10 @@
 /**
  * The `http_request` tool: lets the model call web APIs and read pages. It is the tool most
- * able to hurt the owner, so it is `external` risk with approval, refuses private and loopback
+ * able to hurt the owner, so it is `external` risk with approval. It reaches the network only
+ * through the host's `http` port (src/plugin/ports/http/), which refuses private and loopback
  * destinations unless HTTP_ALLOW_HOSTS names them (SSRF: cloud metadata, the router, the
- * gateway's own API), re-checks every redirect hop, caps the body it reads and the time it takes.
+ * gateway's own API) and re-checks every redirect hop; the tool caps the body it reads and the
+ * time it takes.
  * A non-2xx status is a normal result (the model reads the status); refusals, network failures and
  * timeouts are `isError` results.
  *
@@ -16,23 +18,18 @@
  * What the model receives is capped as final text (encode-result.ts), and a binary body is
  * described, not decoded (view-body.ts).
  */
+import { defineTool } from "../../src/plugin/define-tool.ts";
+import { RequestRefusedError } from "../../src/plugin/ports/http/http-port.ts";
+import { readCappedBody } from "../../src/plugin/ports/http/read-capped-body.ts";
 import type { Tool, ToolContext, ToolResult } from "../../src/plugin/tool.ts";
-import { checkDestination, createDestinationPolicy, type LookupAll, lookupAll } from "./destination-check.ts";
 import { encodeWithinCap } from "./encode-result.ts";
-import { httpMethods, parseRequest } from "./parse-request.ts";
-import { readCappedBody } from "./read-capped-body.ts";
-import { type FetchFunction, RequestRefusedError, sendRequest } from "./send-request.ts";
+import { type HttpRequestParams, httpRequestSchema, parseRequest } from "./parse-request.ts";
 import { summarizeRequest } from "./summarize-request.ts";
 import { viewBody } from "./view-body.ts";
 
-export { httpMethods } from "./parse-request.ts";
+export { type HttpRequestParams, httpMethods } from "./parse-request.ts";
 
 export interface HttpRequestToolDeps {
-  /** Hosts reachable even though private or loopback (config `HTTP_ALLOW_HOSTS`), e.g. "localhost". */
-  allowHosts: readonly string[];
-  fetch?: FetchFunction;
-  /** Name resolution used by the SSRF check; defaults to `dns.promises.lookup(name, { all: true })`. */
-  lookup?: LookupAll;
   /** Body bytes kept; the rest is not read. Default 64 KiB. */
   maxBodyBytes?: number;
   /** Characters of the JSON result the model receives (escaping included). Default 80,000. */
@@ -53,9 +50,7 @@ function describeFailure(error: unknown): string {
   return `${error.message}${typeof code === "string" ? ` [${code}]` : ""}${cause}`;
 }
 
-export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
-  const fetchFunction: FetchFunction = deps.fetch ?? ((input, init) => fetch(input, init));
-  const policy = createDestinationPolicy(deps.allowHosts, deps.lookup ?? lookupAll);
+export function createHttpRequestTool(deps: HttpRequestToolDeps = {}): Tool {
   const maxBodyBytes = deps.maxBodyBytes ?? 64 * 1024;
   const maxOutputChars = deps.maxOutputChars ?? 80_000;
   const timeoutMs = deps.timeoutMs ?? 15_000;
@@ -66,12 +61,12 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
     return { timeout, signal: AbortSignal.any([context.signal, timeout]) };
   }
 
-  async function precheck(params: Record<string, unknown>, context: ToolContext): Promise<string | null> {
+  async function precheck(params: HttpRequestParams, context: ToolContext): Promise<string | null> {
     const parsed = parseRequest(params);
     if (parsed.error !== undefined) return parsed.error;
     const { timeout, signal } = limits(context);
     try {
-      return await checkDestination(parsed.request.url, policy, signal);
+      return await context.http.check(parsed.request.url, signal);
     } catch (error) {
       if (timeout.aborted)
         return `Could not check ${parsed.request.url.hostname}: name resolution timed out.`;
@@ -79,14 +74,14 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
     }
   }
 
-  async function execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult> {
+  async function execute(params: HttpRequestParams, context: ToolContext): Promise<ToolResult> {
     const parsed = parseRequest(params);
     if (parsed.error !== undefined) return failure(parsed.error);
     const { request } = parsed;
     const { method, url } = request;
     const { timeout, signal } = limits(context);
     try {
-      const outcome = await sendRequest(request, { fetch: fetchFunction, policy, signal, maxRedirects });
+      const outcome = await context.http.send(request, { signal, maxRedirects });
       const { response } = outcome;
       const read = await readCappedBody(method === "HEAD" ? null : response.body, maxBodyBytes, signal);
       if (method === "HEAD") await response.body?.cancel().catch(() => {});
@@ -126,36 +121,17 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps): Tool {
     }
   }
 
-  return {
+  return defineTool({
     name: "http_request",
     description:
       "Make an HTTP(S) request and return the status, content type and body text (the body is " +
       `cut after ${maxBodyBytes} bytes; a binary body is reported, not shown). Private and local ` +
       "network addresses are refused unless the owner allowed them.",
-    parameters: {
-      type: "object",
-      properties: {
-        method: { type: "string", enum: [...httpMethods], description: "HTTP method" },
-        url: {
-          type: "string",
-          pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
-          maxLength: 8192,
-          description: "Absolute http:// or https:// URL",
-        },
-        headers: {
-          type: "object",
-          additionalProperties: { type: "string" },
-          description: "Request headers by name",
-        },
-        body: { type: "string", description: "Request body (not allowed for GET and HEAD)" },
-      },
-      required: ["method", "url"],
-      additionalProperties: false,
-    },
+    parameters: httpRequestSchema,
     risk: "external",
     approval: "unless-auto-approved",
     precheck,
     execute,
     summarize: summarizeRequest,
-  };
+  });
 }

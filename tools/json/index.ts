@@ -7,6 +7,7 @@
  * Approval tier: `never`. It is pure computation over text the model already has: no network,
  * no storage, nothing a prompt-injected model could use to reach or change anything.
  */
+import { defineTool } from "../../src/plugin/define-tool.ts";
 import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 import { parseQuery, QueryError, selectPath } from "./query-path.ts";
 
@@ -15,7 +16,7 @@ function failure(message: string): ToolResult {
 }
 
 export function createJsonTool(): Tool {
-  return {
+  return defineTool({
     name: "json",
     description:
       "Parse a JSON document and return the value at a path, JSON-encoded. Path syntax: " +
@@ -36,15 +37,14 @@ export function createJsonTool(): Tool {
     risk: "read",
     approval: "never",
     async execute(params): Promise<ToolResult> {
-      const text = typeof params.document === "string" ? params.document : "";
       let document: unknown;
       try {
-        document = JSON.parse(text);
+        document = JSON.parse(params.document);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         return failure(`The document is not valid JSON: ${reason}`);
       }
-      const query = typeof params.query === "string" ? params.query : "";
+      const query = params.query ?? "";
       try {
         const value = selectPath(document, parseQuery(query));
         return { content: JSON.stringify(value) };
@@ -53,5 +53,5 @@ export function createJsonTool(): Tool {
         throw error;
       }
     },
-  };
+  });
 }

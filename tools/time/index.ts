@@ -1,24 +1,22 @@
 /**
  * The `time` tool: models have no clock, and "what day is it in Tokyo" is a common question, so
- * this answers with the current instant in any IANA timezone. The clock is injected so tests (and
- * replays) can pin "now".
+ * this answers with the current instant in any IANA timezone. The clock is the host's
+ * (`context.now`), so tests and replays pin "now" in one place.
  *
  * Approval tier: `never`. It only reads the clock; the current time is not a secret and cannot
  * carry anything out.
  */
+import { defineTool } from "../../src/plugin/define-tool.ts";
 import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 import { defaultTimezone, describeTime } from "./describe-time.ts";
 
 export interface TimeToolDeps {
-  /** The clock; defaults to the system clock. */
-  now?: () => Date;
   /** Zone used when the call names none; defaults to the process timezone (TZ). */
   defaultTimezone?: string;
 }
 
 export function createTimeTool(deps: TimeToolDeps = {}): Tool {
-  const now = deps.now ?? (() => new Date());
-  return {
+  return defineTool({
     name: "time",
     description:
       "Get the current date and time. Optionally pass an IANA timezone (e.g. Europe/Berlin, " +
@@ -37,11 +35,11 @@ export function createTimeTool(deps: TimeToolDeps = {}): Tool {
     },
     risk: "read",
     approval: "never",
-    async execute(params): Promise<ToolResult> {
-      const requested = typeof params.timezone === "string" ? params.timezone.trim() : "";
+    async execute(params, context): Promise<ToolResult> {
+      const requested = params.timezone?.trim() ?? "";
       const timezone = requested || deps.defaultTimezone || defaultTimezone();
       try {
-        return { content: JSON.stringify(describeTime(now(), timezone)) };
+        return { content: JSON.stringify(describeTime(context.now(), timezone)) };
       } catch (error) {
         if (error instanceof RangeError) {
           return {
@@ -52,5 +50,5 @@ export function createTimeTool(deps: TimeToolDeps = {}): Tool {
         throw error;
       }
     },
-  };
+  });
 }

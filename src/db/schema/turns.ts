@@ -25,7 +25,8 @@ export const turns = pgTable(
       .references(() => conversations.id, { onDelete: "cascade" }),
     triggerMessageId: uuid("trigger_message_id").references(() => messages.id, { onDelete: "set null" }),
     status: text("status", { enum: turnStatuses }).notNull().default("running"),
-    state: cleanJsonb("state").$type<Record<string, unknown>>(),
+    /** The agent's loop state as JSON; `src/agent/turn-state.ts` reads it back with a shape check. */
+    state: cleanJsonb("state").$type<unknown>(),
     iterations: integer("iterations").notNull().default(0),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),

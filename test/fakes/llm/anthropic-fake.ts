@@ -114,7 +114,7 @@ const protocol = (apiKey: string): FakeProtocol => ({
     let index = 0;
     if (reply.text) {
       frames.push(event("content_block_start", { index, content_block: { type: "text", text: "" } }));
-      for (const piece of splitText(reply.text)) {
+      for (const piece of splitText(reply.text, reply.textChunkSize)) {
         frames.push(event("content_block_delta", { index, delta: { type: "text_delta", text: piece } }));
       }
       frames.push(event("content_block_stop", { index }));

@@ -128,7 +128,8 @@ const protocol = (apiKey: string | null): FakeProtocol => ({
   },
   renderStream(reply, body) {
     const frames = [chunk(body.model, { role: "assistant", content: "" }, null)];
-    for (const piece of splitText(reply.text ?? "")) frames.push(chunk(body.model, { content: piece }, null));
+    for (const piece of splitText(reply.text ?? "", reply.textChunkSize))
+      frames.push(chunk(body.model, { content: piece }, null));
     // Like OpenAI: the first fragment of a call has id, type and name; arguments follow in pieces.
     for (const call of toolCallsOf(reply)) {
       const { arguments: args, ...head } = call.function;

@@ -16,6 +16,8 @@ export interface ScriptedToolCall {
 
 export interface ScriptedReply {
   text?: string;
+  /** Characters of `text` per streamed frame (default 4); long replies stream faster in bigger pieces. */
+  textChunkSize?: number;
   toolCalls?: ScriptedToolCall[];
   usage?: { inputTokens: number; outputTokens: number };
 }

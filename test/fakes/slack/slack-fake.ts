@@ -228,6 +228,8 @@ export async function startSlackFake() {
       for (let count = 0; count < times; count++) queued.push(failure);
       failures.set(method, queued);
     },
+    /** Drops every failure queued by `failNext`. */
+    clearFailures: (): void => failures.clear(),
     messages: (channel: string): FakeMessage[] => state.messages(channel),
     ephemerals: (): FakeEphemeral[] => [...state.ephemerals],
     connections: (): ConnectionInfo[] => socket.info(),

@@ -45,6 +45,8 @@ export interface TelegramFake {
   pushCallbackQuery(input: { from: UserInput; messageId: number; chatId?: number; data: string }): Update;
   /** The next `times` calls to `method` fail with `error` (HTTP status = error_code). */
   failNext(method: string, error: TelegramErrorBody, times?: number): void;
+  /** Drops every failure queued by `failNext`. */
+  clearFailures(): void;
   /** Holds getUpdates unanswered: `true` until `stallPolling(false)`, a number for that many ms. */
   stallPolling(stall: number | boolean): void;
   /** Hands the last delivered batch out again, whatever the offset; returns those updates. */
@@ -150,6 +152,7 @@ export function startTelegramFake(options: TelegramFakeOptions = {}): TelegramFa
       for (let count = 0; count < times; count++) queued.push(error);
       failures.set(method, queued);
     },
+    clearFailures: () => failures.clear(),
     stallPolling: (stall) => queue.stall(stall),
     redeliver: () => queue.redeliver(),
     messages: (chatId) => state.messages(chatId),

@@ -2,11 +2,13 @@
  * What the routine chat tools share: how a routine is shown to the model, how input errors come
  * back (naming the field, so the model can fix them or ask the owner), and the lookup by name.
  */
-import type { Database } from "../db/client.ts";
-import { getRoutineByName, type Routine } from "../db/routines.ts";
-import { ConflictError } from "../errors.ts";
-import type { ToolResult } from "../plugin/tool.ts";
-import { RoutineInputError } from "./routine-input.ts";
+import {
+  RoutineConflictError,
+  RoutineInputError,
+  type RoutineRecord,
+  type RoutinesPort,
+} from "../../src/plugin/ports/routines-port.ts";
+import type { ToolResult } from "../../src/plugin/tool.ts";
 
 export const scheduleDoc = 'cron, 5 fields (6 with seconds), e.g. "0 9 * * 1" = Mondays 9:00';
 
@@ -18,13 +20,13 @@ export function result(value: unknown): ToolResult {
 export function failure(error: unknown): ToolResult {
   if (error instanceof RoutineInputError)
     return { content: `Invalid ${error.field}: ${error.message}`, isError: true };
-  if (error instanceof ConflictError)
+  if (error instanceof RoutineConflictError)
     return { content: "A routine with that name already exists.", isError: true };
   throw error;
 }
 
 /** For a tool's precheck: null when `check` passes, else the same refusal `execute` would give. */
-export async function refusalOf(check: () => Promise<unknown>): Promise<string | null> {
+export async function refusalOf(check: () => unknown): Promise<string | null> {
   try {
     await check();
     return null;
@@ -33,7 +35,7 @@ export async function refusalOf(check: () => Promise<unknown>): Promise<string |
   }
 }
 
-export function view(routine: Routine) {
+export function view(routine: RoutineRecord) {
   return {
     name: routine.name,
     schedule: routine.schedule,
@@ -49,10 +51,18 @@ export function view(routine: Routine) {
   };
 }
 
-export async function findRoutine(db: Database, raw: unknown): Promise<Routine> {
-  const name = typeof raw === "string" ? raw.trim() : "";
-  const routine = name ? await getRoutineByName(db, name) : undefined;
-  if (!routine) throw new RoutineInputError("name", `no routine named "${name}"`);
+/** The routine named `raw` (trimmed), if any. */
+export async function currentRoutine(
+  routines: RoutinesPort,
+  raw: string,
+): Promise<RoutineRecord | undefined> {
+  const name = raw.trim();
+  return name ? routines.find(name) : undefined;
+}
+
+export async function findRoutine(routines: RoutinesPort, raw: string): Promise<RoutineRecord> {
+  const routine = await currentRoutine(routines, raw);
+  if (!routine) throw new RoutineInputError("name", `no routine named "${raw.trim()}"`);
   return routine;
 }
 

@@ -8,8 +8,7 @@
  * Values are compared the way the store will save them (trimmed prompt, single-spaced schedule),
  * so restating the current value is not a change.
  */
-import type { Routine } from "../db/routines.ts";
-import { checkTimezone } from "./cron.ts";
+import type { RoutineChange, RoutineRecord } from "../../src/plugin/ports/routines-port.ts";
 
 export interface RoutineFieldChange {
   field: "prompt" | "schedule" | "timezone" | "notify" | "enabled" | "catch_up";
@@ -19,35 +18,35 @@ export interface RoutineFieldChange {
   needsApproval: boolean;
 }
 
-function normalizedTimezone(raw: string): string {
-  try {
-    return checkTimezone(raw);
-  } catch {
-    return raw; // invalid: a change (the precheck refuses it before anyone is asked)
-  }
-}
-
 const yesNo = (value: boolean): string => (value ? "yes" : "no");
 
-/** The fields `params` would change on `routine`, in a fixed order. */
-export function routineChanges(routine: Routine, params: Record<string, unknown>): RoutineFieldChange[] {
+/**
+ * The fields `params` would change on `routine`, in a fixed order. `canonicalTimezone` spells a
+ * zone as the store will; an invalid zone counts as a change (the precheck refuses it before
+ * anyone is asked).
+ */
+export function routineChanges(
+  routine: RoutineRecord,
+  params: RoutineChange,
+  canonicalTimezone: (timezone: string) => string | undefined,
+): RoutineFieldChange[] {
   const changes: RoutineFieldChange[] = [];
   const add = (field: RoutineFieldChange["field"], from: string, to: string, needsApproval: boolean) => {
     if (from !== to) changes.push({ field, from, to, needsApproval });
   };
-  if (params.prompt !== undefined) add("prompt", routine.prompt, String(params.prompt).trim(), true);
+  if (params.prompt !== undefined) add("prompt", routine.prompt, params.prompt.trim(), true);
   if (params.schedule !== undefined) {
-    add("schedule", routine.schedule, String(params.schedule).trim().replace(/\s+/g, " "), true);
+    add("schedule", routine.schedule, params.schedule.trim().replace(/\s+/g, " "), true);
   }
   if (params.timezone !== undefined) {
-    add("timezone", routine.timezone, normalizedTimezone(String(params.timezone)), true);
+    add("timezone", routine.timezone, canonicalTimezone(params.timezone) ?? params.timezone, true);
   }
-  if (params.notify !== undefined) add("notify", routine.notify, String(params.notify), true);
+  if (params.notify !== undefined) add("notify", routine.notify, params.notify, true);
   if (params.enabled !== undefined) {
     const enabled = params.enabled === true;
     add("enabled", yesNo(routine.enabled), yesNo(enabled), enabled);
   }
-  if (params.catch_up !== undefined) add("catch_up", routine.catchUp, String(params.catch_up), false);
+  if (params.catch_up !== undefined) add("catch_up", routine.catchUp, params.catch_up, false);
   return changes;
 }
 

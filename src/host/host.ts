@@ -1,8 +1,12 @@
 /**
- * The running assistant minus process concerns: event bus and persistence, tools, the agent,
- * the inbound pipeline and the channels. `app.ts` builds it after the database and config are
- * ready; tests build it directly with fakes at the network edge.
+ * The composition root of the running assistant minus process concerns: the plugin registry
+ * (channels and tools, with their identities), event bus and persistence, the agent, approvals,
+ * the inbound pipeline and the scheduler. It lives beside `app.ts`, above `core`, because it
+ * wires every layer together; `app.ts` builds it after the database and config are ready, tests
+ * build it directly with fakes at the network edge. Each channel starts with its own
+ * ChannelHost, which stamps the registered id on everything the channel hands in.
  */
+import { createRoutineTools } from "../../tools/routines/index.ts";
 import { AgentService } from "../agent/agent-service.ts";
 import { AgentEventBus } from "../agent/events.ts";
 import { createTurnRecorder } from "../agent/recorder.ts";
@@ -15,20 +19,24 @@ import { createApprovalGate } from "../approvals/policy.ts";
 import { outcomeWords } from "../approvals/prompts.ts";
 import { ApprovalService } from "../approvals/service.ts";
 import type { Config } from "../config.ts";
+import { createChannelResponder } from "../core/channel-responder.ts";
+import { createCommands } from "../core/commands.ts";
+import { type CommandHandler, createInboundPipeline } from "../core/inbound.ts";
+import { KeyedQueue } from "../core/keyed-queue.ts";
+import { createOwnerCheck, createStrangerReply } from "../core/owner.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation } from "../db/conversations.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
-import type { ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
+import type { ApprovalAction, ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
+import { createChannelHost } from "../plugin/channel-host.ts";
+import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
+import type { HostSurfaceChannel } from "../plugin/registry.ts";
 import type { Tool } from "../plugin/tool.ts";
+import { createRoutinesPort } from "../scheduler/routines-port.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
-import { createRoutineTools } from "../scheduler/tools.ts";
 import { settleWithin } from "../timeout.ts";
-import { createChannelResponder } from "./channel-responder.ts";
-import { createCommands } from "./commands.ts";
-import { type CommandHandler, createInboundPipeline } from "./inbound.ts";
-import { KeyedQueue } from "./keyed-queue.ts";
-import { createOwnerCheck, createStrangerReply } from "./owner.ts";
+import { registerPlugins } from "./register-plugins.ts";
 
 export interface HostOptions {
   config: Config;
@@ -38,7 +46,14 @@ export interface HostOptions {
   llmDescription: string;
   noLlmMessage: string;
   tools: readonly Tool[];
-  channels: readonly Channel[];
+  /** The capabilities tools receive; default built from config (HTTP_ALLOW_HOSTS, the workspace). */
+  toolPorts?: ToolPorts;
+  /**
+   * The chat channels to run: plugins register under their own `id` (a reserved, malformed or
+   * duplicate id is refused); a built-in the wiring marked with `asHostSurface` (the terminal)
+   * registers as one of the host's surfaces, the owner by construction.
+   */
+  channels: readonly (Channel | HostSurfaceChannel)[];
   /** Clock for approval expiry (tests). */
   now?: () => Date;
   /** Compact the history sent to the LLM above this many (estimated) tokens. */
@@ -47,6 +62,11 @@ export interface HostOptions {
   streamIntervalMs?: number;
   /** Scheduler timers (tests with a controllable clock turn them off and call `scheduler.tick()`). */
   schedulerTimers?: boolean;
+  /**
+   * Delivery for host surfaces that are not channels, by conversation channel: the HTTP API's
+   * threads (`api`) are reached through the gateway's thread feed, not a chat platform.
+   */
+  surfaces?: Readonly<Record<string, (conversation: Conversation) => Responder>>;
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>;
@@ -59,11 +79,25 @@ export async function createHost(options: HostOptions) {
   bus.subscribe(createTurnRecorder(database.db));
   seedWorkspace(config.workspaceDir);
   // Routine tools reach the scheduler lazily: it needs the pipeline, which needs the runner.
-  const tools = [...options.tools, ...createRoutineTools(database.db, () => scheduler)];
-  const runner = new ToolRunner(tools, log.child({ component: "tools" }));
+  const registry = registerPlugins({
+    config,
+    channels: options.channels,
+    builtinTools: options.tools,
+    hostTools: createRoutineTools(createRoutinesPort(database.db, () => scheduler)),
+  });
+  const tools = registry.tools();
+  const toolPorts =
+    options.toolPorts ??
+    createToolPorts({
+      allowHosts: config.httpAllowHosts,
+      workspaceDir: config.workspaceDir,
+      now: options.now,
+    });
+  const runner = new ToolRunner(tools, log.child({ component: "tools" }), { ports: toolPorts });
   const queue = new KeyedQueue();
-  const channels = new Map(options.channels.map((channel) => [channel.id, channel]));
-  const isOwner = createOwnerCheck(config, database.db);
+  const registered = registry.channels();
+  const channels = new Map(registered.map((registration) => [registration.id, registration.channel]));
+  const isOwner = createOwnerCheck(registry, database.db);
   const agent = new AgentService({
     database,
     llm: options.llm,
@@ -81,6 +115,8 @@ export async function createHost(options: HostOptions) {
 
   const responderFor = (conversation: Conversation): Responder => {
     if (conversation.channel === "routine") return scheduler.responderFor(conversation);
+    const surface = options.surfaces?.[conversation.channel];
+    if (surface) return surface(conversation);
     const channel = channels.get(conversation.channel);
     if (!channel) {
       return {
@@ -140,7 +176,7 @@ export async function createHost(options: HostOptions) {
     db: database.db,
     log: log.child({ component: "inbound" }),
     isOwner,
-    strangerReply: createStrangerReply(config, database.db),
+    strangerReply: createStrangerReply(registry, database.db),
     sendDirect: async (channelId, chatId, text) => {
       await channels.get(channelId)?.send({ chatId }, { text });
     },
@@ -164,6 +200,16 @@ export async function createHost(options: HostOptions) {
     timers: options.schedulerTimers,
   });
 
+  /** A button press, already stamped with the channel's registered id by its ChannelHost. */
+  const decideAction = async (action: ApprovalAction) => {
+    const result = await approvalService.decide(action.approvalId, action.decision, {
+      channel: action.channel,
+      userId: action.senderId,
+    });
+    return result.ok
+      ? { ok: true, notice: `${outcomeWords[result.outcome]}: ${result.approval.tool}` }
+      : { ok: false, notice: result.message };
+  };
   const started: Channel[] = [];
   return {
     agent,
@@ -173,26 +219,22 @@ export async function createHost(options: HostOptions) {
     pipeline,
     runner,
     channels,
+    registry,
     responderFor,
     scheduler,
     /** Starts the channels, recovers what a crash left behind, then the scheduler. */
     async start(): Promise<void> {
-      for (const channel of options.channels) {
-        await channel.start({
-          log: log.child({ channel: channel.id }),
-          onMessage: (message) => pipeline.handle(message),
-          onAction: async (action) => {
-            const result = await approvalService.decide(action.approvalId, action.decision, {
-              channel: action.channel,
-              userId: action.senderId,
-            });
-            return result.ok
-              ? { ok: true, notice: `${outcomeWords[result.outcome]}: ${result.approval.tool}` }
-              : { ok: false, notice: result.message };
-          },
-        });
+      for (const { id, channel } of registered) {
+        const channelLog = log.child({ channel: id });
+        await channel.start(
+          createChannelHost(
+            { id },
+            { onMessage: (message) => pipeline.handle(message), onAction: decideAction },
+            channelLog,
+          ),
+        );
         started.push(channel);
-        log.info("channel started", { channel: channel.id });
+        log.info("channel started", { channel: id });
       }
       await recoverAfterRestart({ db: database.db, log, responderFor, redispatch: pipeline.redispatch });
       await approvalService.recover();
@@ -202,7 +244,10 @@ export async function createHost(options: HostOptions) {
     health(): Record<string, ChannelHealth> {
       return Object.fromEntries(started.map((channel) => [channel.id, channel.health?.() ?? { ok: true }]));
     },
-    /** Stops intake, then waits for queued turns to finish (bounded by `graceMs`). */
+    /**
+     * Stops intake, then waits for queued turns to finish (bounded by `graceMs`); turns still
+     * running then are aborted and stored interrupted, for the restart to tell the owner.
+     */
     async stop(graceMs = 10_000): Promise<void> {
       approvalService.stopSweeper();
       await scheduler.stop(graceMs);
@@ -211,7 +256,9 @@ export async function createHost(options: HostOptions) {
           .stop()
           .catch((error: unknown) => log.warn("channel stop failed", { channel: channel.id, error }));
       }
-      await settleWithin(queue.drain(), graceMs);
+      const drained = await settleWithin(queue.drain(), graceMs);
+      await agent.stop(graceMs);
+      if (!drained) await settleWithin(queue.drain(), graceMs);
     },
   };
 }

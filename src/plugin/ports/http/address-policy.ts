@@ -1,5 +1,5 @@
 /**
- * Which IP addresses the HTTP tool must never reach on its own: anything that is not the public
+ * Which IP addresses a tool's HTTP port must never reach on its own: anything that is not the public
  * internet (loopback, private LANs, link-local cloud metadata at 169.254.169.254, CGNAT,
  * multicast, unspecified, reserved, documentation ranges), including the IPv6 spellings that
  * smuggle an IPv4 address inside. Parsing is done here rather than by string prefixes because

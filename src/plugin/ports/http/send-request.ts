@@ -3,6 +3,8 @@
  * connect to the next hop before we could check it: a public URL answering `302 Location:
  * http://169.254.169.254/` is the classic SSRF bypass. Each hop goes through the same
  * destination check, the hop count is capped, and credentials are not carried to another origin.
+ * Credentials the host injects (`credentials`) are added to each hop's own copy of the headers
+ * after its check, so they reach exactly the host they were mapped to and never a redirect target.
  */
 import { checkDestination, type DestinationPolicy } from "./destination-check.ts";
 
@@ -15,11 +17,18 @@ export interface OutgoingRequest {
   body?: string;
 }
 
+/**
+ * Adds the host's credentials for `url` to `headers` (a copy used for that one hop). The secrets
+ * issue maps secret names to hosts; until then the hook adds nothing.
+ */
+export type CredentialInjector = (url: URL, headers: Headers) => void | Promise<void>;
+
 export interface SendOptions {
   fetch: FetchFunction;
   policy: DestinationPolicy;
   signal: AbortSignal;
   maxRedirects: number;
+  credentials?: CredentialInjector;
 }
 
 export interface SendOutcome {
@@ -29,7 +38,7 @@ export interface SendOutcome {
   redirects: number;
 }
 
-/** A request the tool will not make; the message is for the model. */
+/** A request the HTTP port will not make; the message is for the model. */
 export class RequestRefusedError extends Error {}
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -61,9 +70,11 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     if (refusal !== null) {
       throw new RequestRefusedError(redirects === 0 ? refusal : `Redirect ${redirects}: ${refusal}`);
     }
+    const headers = new Headers(current.headers);
+    await options.credentials?.(current.url, headers);
     const response = await options.fetch(current.url, {
       method: current.method,
-      headers: current.headers,
+      headers,
       ...(current.body === undefined ? {} : { body: current.body }),
       redirect: "manual",
       signal: options.signal,

@@ -1,0 +1,38 @@
+/**
+ * Fills the plugin registry for one host: the host's surfaces that are not chat channels (`api`,
+ * `routine`), the channels it was given (plugins, or host surfaces such as the terminal when the
+ * wiring marked them so), the built-in tools and the host-backed ones. A channel's owner id comes
+ * from its configuration declaration (channels/index.ts), looked up by its registered id. A
+ * reserved, malformed or duplicate id or name stops the host from being built: that is a wiring
+ * mistake or a hostile plugin, and neither may start.
+ */
+import { channelOwnerId } from "../../channels/index.ts";
+import type { Config } from "../config.ts";
+import type { Channel } from "../plugin/channel.ts";
+import {
+  createPluginRegistry,
+  type HostSurfaceChannel,
+  isHostSurface,
+  type PluginRegistry,
+} from "../plugin/registry.ts";
+import type { Tool } from "../plugin/tool.ts";
+
+export interface PluginSet {
+  config: Pick<Config, "values">;
+  channels: readonly (Channel | HostSurfaceChannel)[];
+  builtinTools: readonly Tool[];
+  hostTools: readonly Tool[];
+}
+
+export function registerPlugins(plugins: PluginSet): PluginRegistry {
+  const registry = createPluginRegistry();
+  registry.addSurface("api");
+  registry.addSurface("routine");
+  for (const entry of plugins.channels) {
+    if (isHostSurface(entry)) registry.addSurface(entry.channel.id, entry.channel);
+    else registry.addChannel(entry, { ownerId: channelOwnerId(plugins.config.values, entry.id) });
+  }
+  for (const tool of plugins.builtinTools) registry.addTool(tool, "builtin");
+  for (const tool of plugins.hostTools) registry.addTool(tool, "host");
+  return registry;
+}

@@ -1,0 +1,66 @@
+/**
+ * The `http` capability tools receive in their context: the only way a built-in tool reaches the
+ * network. It owns the SSRF guard (every hop checked against HTTP_ALLOW_HOSTS and the address
+ * policy, redirects followed by hand and capped) and the hook through which the host injects
+ * credentials for mapped hosts, so a tool never holds a secret and cannot skip the guard by
+ * forgetting it. A tool that only needs the verdict (a precheck before the owner is asked) calls
+ * `check`; `send` checks again, because time passes between the question and the answer.
+ *
+ * Example:
+ *   const refusal = await context.http.check(url, context.signal);
+ *   const { response } = await context.http.send({ method: "GET", url, headers: new Headers() }, { signal });
+ */
+import { checkDestination, createDestinationPolicy, type LookupAll, lookupAll } from "./destination-check.ts";
+import {
+  type CredentialInjector,
+  type FetchFunction,
+  type OutgoingRequest,
+  type SendOutcome,
+  sendRequest,
+} from "./send-request.ts";
+
+export type { CredentialInjector, FetchFunction, OutgoingRequest, SendOutcome } from "./send-request.ts";
+export { RequestRefusedError } from "./send-request.ts";
+
+export interface HttpPort {
+  /** Null when `url` may be reached, else the refusal for the model. */
+  check(url: URL, signal: AbortSignal): Promise<string | null>;
+  /**
+   * Sends through the guard and returns the final response (the caller reads and cancels its
+   * body). Throws `RequestRefusedError` (message for the model) for a refused hop or too many
+   * redirects; network errors and aborts propagate as they are.
+   */
+  send(
+    request: OutgoingRequest,
+    options: { signal: AbortSignal; maxRedirects?: number },
+  ): Promise<SendOutcome>;
+}
+
+export interface HttpPortOptions {
+  /** Hosts reachable even though private or loopback (config `HTTP_ALLOW_HOSTS`), e.g. "localhost". */
+  allowHosts: readonly string[];
+  fetch?: FetchFunction;
+  /** Name resolution used by the SSRF check; defaults to `dns.promises.lookup(name, { all: true })`. */
+  lookup?: LookupAll;
+  /** Host-side credential injection per hop; the secrets issue provides it. Default: adds nothing. */
+  credentials?: CredentialInjector;
+  /** Redirects followed when the caller names no limit. Default 5. */
+  maxRedirects?: number;
+}
+
+export function createHttpPort(options: HttpPortOptions): HttpPort {
+  const fetchFunction: FetchFunction = options.fetch ?? ((input, init) => fetch(input, init));
+  const policy = createDestinationPolicy(options.allowHosts, options.lookup ?? lookupAll);
+  const defaultRedirects = options.maxRedirects ?? 5;
+  return {
+    check: (url, signal) => checkDestination(url, policy, signal),
+    send: (request, { signal, maxRedirects }) =>
+      sendRequest(request, {
+        fetch: fetchFunction,
+        policy,
+        signal,
+        maxRedirects: maxRedirects ?? defaultRedirects,
+        credentials: options.credentials,
+      }),
+  };
+}
