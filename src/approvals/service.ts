@@ -9,10 +9,9 @@
  * decided (or expires). While a turn waits, new messages in the conversation are answered as
  * usual: the waiting turn is parked, not in flight, so nothing is blocked behind it.
  */
-import { randomBytes } from "node:crypto";
 import type { AgentService, PausedTurn } from "../agent/agent-service.ts";
 import type { AgentEventBus } from "../agent/events.ts";
-import type { LoopState, PendingCall } from "../agent/loop.ts";
+import type { LoopState } from "../agent/loop.ts";
 import type { Responder } from "../agent/responder.ts";
 import type { ToolRunner } from "../agent/tool-runner.ts";
 import { readTurnState, transitionTurn } from "../agent/turn-state.ts";
@@ -26,17 +25,15 @@ import {
   listTurnApprovals,
   setPromptMessage,
 } from "../db/approvals.ts";
-import { cleanJson } from "../db/clean-text.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import { type Conversation, getConversation } from "../db/conversations.ts";
-import type { ApprovalStatus, approvals } from "../db/schema/index.ts";
+import type { ApprovalStatus } from "../db/schema/index.ts";
 import { getTurn, listTurnIdsAwaitingApproval } from "../db/turns.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalDecision, ApprovalOutcome, Channel } from "../plugin/channel.ts";
-import { fingerprintCall, fingerprintsMatch } from "./fingerprint.ts";
-import { approvalTierOf, setToolChoice } from "./policy.ts";
+import { buildApprovalRows, storedCallMatches } from "./approval-rows.ts";
+import { setToolChoice } from "./policy.ts";
 import { type ApprovalView, fallbackPromptText, outcomeWords, promptOf, viewOf } from "./prompts.ts";
-import { summarizeCall } from "./summary.ts";
 import { observeTurn, type TurnResult } from "./turn-result.ts";
 
 export type DecideFailure =
@@ -87,12 +84,6 @@ const outcomeByStatus: Partial<Record<ApprovalStatus, ApprovalOutcome>> = {
   expired: "expired",
 };
 
-function newApprovalId(): string {
-  // 10 lowercase base32 characters: short enough to type after /approve, 50 bits of randomness.
-  const alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
-  return [...randomBytes(10)].map((byte) => alphabet[byte % 32]).join("");
-}
-
 /** A stored state that does not read back as a loop state matches no call (so nothing runs). */
 function readStateOrNothing(turn: Parameters<typeof readTurnState>[0]): LoopState | undefined {
   try {
@@ -119,30 +110,14 @@ export class ApprovalService {
     const { key, timeoutMs } = this.options;
     const expiresAt = new Date(this.#now().getTime() + timeoutMs);
     const state = outcome.state;
-    const fresh: (typeof approvals.$inferInsert)[] = [];
-    for (const pending of state.pending ?? []) {
-      if (pending.result || pending.approvalId) continue;
-      const prepared = this.options.runner.prepare(pending.call);
-      // The database stores text cleaned (no NUL, no lone surrogate): bind the fingerprint to that.
-      const params = cleanJson(prepared.params ?? {}) as Record<string, unknown>;
-      pending.approvalId = newApprovalId();
-      fresh.push({
-        id: pending.approvalId,
-        turnId,
-        conversationId: conversation.id,
-        callId: pending.call.id,
-        tool: pending.call.name,
-        params,
-        summary: await summarizeCall(prepared.tool, params),
-        fingerprint: fingerprintCall(key, pending.call.name, params),
-        // The call's own tier: a routine change that needs approval never offers "Always".
-        allowAlways:
-          prepared.tool && (await approvalTierOf(prepared.tool, params)) === "always" ? "no" : "yes",
-        expiresAt,
-        channel: conversation.channel,
-        chatId: conversation.chatId,
-      });
-    }
+    const fresh = await buildApprovalRows({
+      key,
+      runner: this.options.runner,
+      turnId,
+      conversation,
+      state,
+      expiresAt,
+    });
     const paused = await transitionTurn(this.#db, turnId, "running", "awaiting_approval", { state }, (tx) =>
       insertApprovals(tx, fresh),
     );
@@ -354,19 +329,10 @@ export class ApprovalService {
 
   async #matchesStoredCall(row: ApprovalRow, knownState?: LoopState): Promise<boolean> {
     const turn = knownState ? undefined : await getTurn(this.#db, row.turnId);
-    const state = knownState ?? (turn ? readStateOrNothing(turn) : undefined);
-    const entry: PendingCall | undefined = state?.pending?.find((pending) => pending.approvalId === row.id);
-    if (!entry || entry.call.name !== row.tool) return false;
-    let params: unknown;
-    try {
-      params = entry.call.arguments.trim() ? JSON.parse(entry.call.arguments) : {};
-    } catch {
-      return false;
-    }
-    const expected = fingerprintCall(this.options.key, entry.call.name, cleanJson(params));
-    return (
-      fingerprintsMatch(expected, row.fingerprint) &&
-      fingerprintsMatch(fingerprintCall(this.options.key, row.tool, row.params), row.fingerprint)
+    return storedCallMatches(
+      this.options.key,
+      row,
+      knownState ?? (turn ? readStateOrNothing(turn) : undefined),
     );
   }
 

@@ -37,6 +37,7 @@ import { createRoutinesPort } from "../scheduler/routines-port.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
 import { settleWithin } from "../timeout.ts";
 import { registerPlugins } from "./register-plugins.ts";
+import { startChannelContained } from "./start-channel.ts";
 
 export interface HostOptions {
   config: Config;
@@ -67,6 +68,8 @@ export interface HostOptions {
    * threads (`api`) are reached through the gateway's thread feed, not a chat platform.
    */
   surfaces?: Readonly<Record<string, (conversation: Conversation) => Responder>>;
+  /** How long one channel's `start()` may take before it is reported failed (default 60 s). */
+  channelStartTimeoutMs?: number;
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>;
@@ -211,6 +214,8 @@ export async function createHost(options: HostOptions) {
       : { ok: false, notice: result.message };
   };
   const started: Channel[] = [];
+  /** Channels whose start failed or timed out: unhealthy, with the reason, until the next start. */
+  const failed = new Map<string, ChannelHealth>();
   return {
     agent,
     approvals: approvalService,
@@ -226,13 +231,21 @@ export async function createHost(options: HostOptions) {
     async start(): Promise<void> {
       for (const { id, channel } of registered) {
         const channelLog = log.child({ channel: id });
-        await channel.start(
-          createChannelHost(
-            { id },
-            { onMessage: (message) => pipeline.handle(message), onAction: decideAction },
-            channelLog,
-          ),
+        const channelHost = createChannelHost(
+          { id },
+          { onMessage: (message) => pipeline.handle(message), onAction: decideAction },
+          channelLog,
         );
+        const result = await startChannelContained(
+          channel,
+          channelHost,
+          channelLog,
+          options.channelStartTimeoutMs,
+        );
+        if (!result.ok) {
+          failed.set(id, result.health);
+          continue;
+        }
         started.push(channel);
         log.info("channel started", { channel: id });
       }
@@ -242,7 +255,10 @@ export async function createHost(options: HostOptions) {
       await scheduler.start();
     },
     health(): Record<string, ChannelHealth> {
-      return Object.fromEntries(started.map((channel) => [channel.id, channel.health?.() ?? { ok: true }]));
+      return {
+        ...Object.fromEntries(failed),
+        ...Object.fromEntries(started.map((channel) => [channel.id, channel.health?.() ?? { ok: true }])),
+      };
     },
     /**
      * Stops intake, then waits for queued turns to finish (bounded by `graceMs`); turns still

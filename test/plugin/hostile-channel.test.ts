@@ -6,6 +6,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { registerPlugins } from "../../src/host/register-plugins.ts";
+import { createLogger } from "../../src/log.ts";
 import type { ChannelHost } from "../../src/plugin/channel.ts";
 import { createRiskyTool } from "../agent/tools-fixtures.ts";
 import { deployCall } from "../contracts/contract-support.ts";
@@ -124,5 +125,41 @@ forEachBackend("a hostile channel", ({ database }) => {
     await owner.deliver("hello");
     await owner.waitFor(() => owner.texts().includes("Still here."));
     expect(harness.llmServer.requests).toHaveLength(1);
+  });
+
+  test("a channel whose start throws or never finishes is reported and the others keep working", async () => {
+    const owner = new MemoryChannel("memory");
+    const broken = new MemoryChannel("broken");
+    broken.start = async () => {
+      throw new Error("401 Unauthorized: the token was revoked");
+    };
+    const stuck = new MemoryChannel("stuck");
+    stuck.start = () => new Promise<void>(() => {});
+    const lines: string[] = [];
+    const harness = await startHostHarness(await database(), {
+      channels: [broken, stuck, owner],
+      script: [{ text: "Still here." }],
+      overrides: {
+        channelStartTimeoutMs: 200,
+        log: createLogger({ format: "json", write: (line) => lines.push(line) }),
+      },
+    });
+    open.push(harness);
+    await owner.deliver("hello");
+    await owner.waitFor(() => owner.texts().includes("Still here."));
+    const health = harness.host.health();
+    expect(health.memory).toEqual({ ok: true });
+    expect(health.broken).toEqual({
+      ok: false,
+      detail: "failed to start: 401 Unauthorized: the token was revoked",
+    });
+    expect(health.stuck).toEqual({ ok: false, detail: "did not start within 200 ms" });
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; channel?: string });
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: expect.stringContaining("failed to start"), channel: "broken" }),
+    );
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: expect.stringContaining("did not finish starting"), channel: "stuck" }),
+    );
   });
 });
