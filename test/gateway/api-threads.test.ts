@@ -112,18 +112,23 @@ forEachBackend("API threads", ({ database }) => {
     const handle = await database();
     const api = await startHostApi(handle);
     open.push(api);
+    type Page = { messages: { role: string; text: string }[]; next_before: string };
+    const read = async (query: string) =>
+      (await (await api.call(`/api/chat/history?${query}`)).json()) as Page;
+    // A client that polls: each reply is stored right after it is sent, so wait for it to show
+    // in the history before the next command (otherwise the next command may be stored first).
+    let shown = 0;
     for (const text of ["/help", "/new", "/status"]) {
       const response = await api.call("/api/chat/send", postJson({ text, thread_id: "t-p" }));
       expect(response.status).toBe(200);
+      shown += 2;
+      for (let attempt = 0; attempt < 200; attempt++) {
+        if ((await read("thread_id=t-p&limit=50")).messages.length >= shown) break;
+        await Bun.sleep(10);
+      }
     }
     // Three commands and their three replies, oldest first; /new opened a second conversation.
-    // A reply is stored right after it is sent, so the last one may land a moment after the answer.
-    type Page = { messages: { role: string; text: string }[]; next_before: string };
-    let newest: Page = { messages: [], next_before: "" };
-    for (let attempt = 0; attempt < 200 && newest.messages.at(-1)?.role !== "system"; attempt++) {
-      if (attempt > 0) await Bun.sleep(10);
-      newest = (await (await api.call("/api/chat/history?thread_id=t-p&limit=4")).json()) as Page;
-    }
+    const newest = await read("thread_id=t-p&limit=4");
     expect(newest.messages.map((message) => message.role)).toEqual(["user", "system", "user", "system"]);
     expect(newest.messages[0]?.text).toBe("/new");
     const older = (await (
