@@ -24,10 +24,14 @@ import { type Gateway, startGateway } from "./gateway/server.ts";
 import { createThreadFeed } from "./gateway/thread-feed.ts";
 import { prepareHome } from "./home.ts";
 import { createHost, type Host } from "./host/host.ts";
+import { createIdleCollector } from "./idle-collector.ts";
 import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { createLogSink } from "./log-sink.ts";
 import { isHostSurface } from "./plugin/registry.ts";
+import { readStoredConfigSecrets } from "./secrets/config-source.ts";
+import { createSecretRequestRoutes } from "./secrets/secret-request-routes.ts";
+import { createSecretStore, type SecretStore } from "./secrets/store.ts";
 
 export interface App {
   config: Config;
@@ -59,7 +63,15 @@ export async function loadFullConfig(
   log: Logger | undefined,
   /** Where the logger created here writes (when `log` is not given); stderr by default. */
   write?: (line: string) => void,
-): Promise<{ config: Config; database: DatabaseHandle; file: ConfigFile; log: Logger }> {
+): Promise<{
+  config: Config;
+  database: DatabaseHandle;
+  file: ConfigFile;
+  log: Logger;
+  secrets: SecretStore;
+  /** Secret variables that came from the store (for reloading the config). */
+  storedSecrets: Record<string, string>;
+}> {
   const file = readConfigFile(resolveHome(env));
   const bootConfig = loadConfig({ env, file });
   const bootLog = log ?? createLogger({ level: bootConfig.log.level, format: bootConfig.log.format, write });
@@ -67,9 +79,22 @@ export async function loadFullConfig(
   prepareHome(bootConfig.home, bootLog);
   const database = await openDatabase(bootConfig, bootLog);
   try {
-    const config = loadConfig({ env, file, settings: await readSettings(database.db) });
+    const secrets = createSecretStore({
+      db: database.db,
+      home: bootConfig.home,
+      environmentKey: env.IRONCLAW_MASTER_KEY,
+    });
+    const stored = await readStoredConfigSecrets(secrets);
+    for (const problem of stored.problems) bootLog.warn(problem);
+    const config = loadConfig({
+      env,
+      file,
+      settings: await readSettings(database.db),
+      storedSecrets: stored.values,
+    });
     bootLog.addSecrets(configuredSecrets(config));
-    return { config, database, file, log: bootLog };
+    bootLog.addSecrets(await secrets.listSecretValues());
+    return { config, database, file, log: bootLog, secrets, storedSecrets: stored.values };
   } catch (error) {
     await database.close();
     throw error;
@@ -89,11 +114,19 @@ export async function startApp(options: StartOptions): Promise<App> {
   if (!config.gateway.authToken) {
     const token = randomBytes(24).toString("base64url");
     await putSetting(database.db, "GATEWAY_AUTH_TOKEN", token);
-    config = loadConfig({ env: options.env, file: loaded.file, settings: await readSettings(database.db) });
+    config = loadConfig({
+      env: options.env,
+      file: loaded.file,
+      settings: await readSettings(database.db),
+      storedSecrets: loaded.storedSecrets,
+    });
     log.addSecrets([token]);
     notify(`Generated an HTTP API token (shown once, stored in the settings table): ${token}`);
   }
 
+  // Probing for a local Ollama (network) overlaps with loading the channels' SDKs (CPU).
+  const llmSetup = resolveLlmSetup(config.llm, log.child({ component: "llm" }));
+  llmSetup.catch(() => {}); // awaited below; a channel failing first must not leave it unhandled
   const channels = await createEnabledChannels(config, {
     interactive: options.interactive ?? Boolean(process.stdin.isTTY),
     terminal: { input: options.terminal?.input, output: options.terminal?.output },
@@ -113,13 +146,15 @@ export async function startApp(options: StartOptions): Promise<App> {
     if (!channel.enabled) log.info("channel off", { channel: channel.id, reason: channel.reason });
   }
 
-  const llm = await resolveLlmSetup(config.llm, log.child({ component: "llm" }));
+  const llm = await llmSetup;
   const noLlmMessage = `${llmSetupHint} Run \`ironclaw doctor\` to see what is configured now.`;
   if (llm) log.info("LLM ready", { llm: llm.description });
   else notify(noLlmMessage);
 
   // What the host says on API threads (restart notices too) goes out on the API's event stream.
   const feed = createThreadFeed();
+  // Known once the gateway listens (after the host starts): secret_request links point there.
+  let gatewayUrl: string | undefined;
   const host = await createHost({
     config,
     database,
@@ -130,6 +165,9 @@ export async function startApp(options: StartOptions): Promise<App> {
     tools: createBuiltinTools(),
     channels,
     surfaces: { api: (conversation) => feed.responderFor(conversation.chatId) },
+    secretStore: loaded.secrets,
+    gatewayUrl: () => gatewayUrl,
+    storedSecretValues: () => loaded.secrets.cachedSecretValues(),
   });
   await host.start();
 
@@ -144,6 +182,9 @@ export async function startApp(options: StartOptions): Promise<App> {
         const channel = match ? host.channels.get(match[1] as string) : undefined;
         return channel?.handleHttp?.(request, match?.[2] ?? "/");
       },
+      ...(host.secretRequests
+        ? [createSecretRequestRoutes(host.secretRequests, log.child({ component: "secrets" }))]
+        : []),
       ...createHostApiRoutes({ host, db: database.db, config, feed, log: log.child({ component: "api" }) }),
     ],
     readiness: async () => {
@@ -158,6 +199,9 @@ export async function startApp(options: StartOptions): Promise<App> {
       return { ok: Object.values(checks).every((check) => check.ok), checks };
     },
   });
+  gatewayUrl = gateway.url;
+  // Garbage from a burst of turns is given back once the process goes quiet (idle-collector.ts).
+  const idleCollector = createIdleCollector();
   log.info("ready", { gateway: gateway.url, database: database.backend });
 
   let stopping: Promise<void> | undefined;
@@ -172,6 +216,7 @@ export async function startApp(options: StartOptions): Promise<App> {
         log.info("shutting down");
         await host.stop();
         await gateway.stop();
+        idleCollector.stop();
         await database.close();
         log.info("stopped");
         logSink?.close();

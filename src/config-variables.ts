@@ -47,6 +47,13 @@ export const variables: readonly VariableSpec[] = [
     envOnly: true,
   },
   {
+    name: "IRONCLAW_MASTER_KEY",
+    doc: "Master key of the encrypted secret store (at least 32 characters); else the key file master.key in IRONCLAW_HOME",
+    parse: parseNonEmpty,
+    secret: true,
+    envOnly: true,
+  },
+  {
     name: "DATABASE_URL",
     doc: "postgres:// URL of a PostgreSQL server; unset = embedded PGlite in IRONCLAW_HOME",
     parse: parseUrl(["postgres", "postgresql"]),

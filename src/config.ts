@@ -1,10 +1,10 @@
 /**
  * Configuration, read in exactly one place. Priority: environment > `ironclaw.toml` in
- * IRONCLAW_HOME > the settings table > defaults. The result is parsed once into a frozen, typed
+ * IRONCLAW_HOME > the encrypted secret store (secret variables only) > the settings table > defaults. The result is parsed once into a frozen, typed
  * object; a bad value throws a ConfigError naming the variable (start-up turns it into exit 2).
  *
  * Loading happens twice at start-up: first without settings (to find the database), then with
- * the settings table's rows once the database is open.
+ * the settings table's rows (and the secret store's values) once the database is open.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
@@ -13,7 +13,7 @@ import { parse as parseToml, TomlError } from "smol-toml";
 import { type LlmBackend, variableNames, variables } from "./config-variables.ts";
 import { ConfigError } from "./errors.ts";
 
-export type ConfigSource = "env" | "file" | "settings" | "default";
+export type ConfigSource = "env" | "file" | "secret store" | "settings" | "default";
 export type Environment = Record<string, string | undefined>;
 
 export interface Config {
@@ -123,10 +123,12 @@ export interface LoadConfigOptions {
   file?: ConfigFile;
   /** Rows of the settings table (variable name → raw value). */
   settings?: Record<string, string>;
+  /** Secret variables stored in the encrypted store under their own name (src/secrets/config-source.ts). */
+  storedSecrets?: Record<string, string>;
 }
 
 export function loadConfig(options: LoadConfigOptions): Config {
-  const { env, settings = {} } = options;
+  const { env, settings = {}, storedSecrets = {} } = options;
   const home = resolveHome(env);
   const file = options.file ?? readConfigFile(home);
   const values = new Map<string, unknown>();
@@ -134,12 +136,15 @@ export function loadConfig(options: LoadConfigOptions): Config {
 
   for (const spec of variables) {
     if (spec.name === "IRONCLAW_HOME") continue;
-    const candidates: [ConfigSource, string | undefined][] = [
-      ["env", env[spec.name]],
-      ["file", file.values[spec.name]],
-      ["settings", settings[spec.name]],
-      ["default", spec.default],
-    ];
+    const candidates: [ConfigSource, string | undefined][] = spec.envOnly
+      ? [["env", env[spec.name]]]
+      : [
+          ["env", env[spec.name]],
+          ["file", file.values[spec.name]],
+          ["secret store", spec.secret ? storedSecrets[spec.name] : undefined],
+          ["settings", settings[spec.name]],
+          ["default", spec.default],
+        ];
     const found = candidates.find(([, raw]) => raw !== undefined && raw.trim() !== "");
     if (!found) {
       if (spec.default === "") values.set(spec.name, spec.parse(""));

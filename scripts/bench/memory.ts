@@ -1,7 +1,8 @@
 /**
  * Resident memory of the real assistant process (`ironclaw run` in a child, talking to a
  * wire-level fake OpenAI server, driven through the HTTP API): at ready after the very first start
- * of a fresh IRONCLAW_HOME, after 100 and after 1,000 trivial turns, and at ready after a restart.
+ * of a fresh IRONCLAW_HOME, after 100 and after 1,000 trivial turns, and at ready after a restart;
+ * each right away and again after 2.5 s of quiet.
  * Embedded PGlite always; PostgreSQL too when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set.
  *
  *   bun scripts/bench/memory.ts
@@ -13,6 +14,7 @@ import { childEnv, startAssistant, temporaryHome } from "../../test/support/cli.
 
 const turnsTotal = Number(process.env.BENCH_TURNS ?? 1000);
 const token = "bench-token-0123456789";
+const idleWaitMs = 2500;
 const runtimeArgs = (process.env.BENCH_BUN_ARGS ?? "").split(" ").filter(Boolean);
 
 function rssMb(pid: number): number {
@@ -33,13 +35,20 @@ async function measure(backend: string, databaseUrl?: string): Promise<void> {
     HEARTBEAT_ENABLED: "false",
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
-  const line = (label: string, pid: number) =>
-    console.log(`${backend.padEnd(10)} ${label.padEnd(34)} ${rssMb(pid)} MB RSS`);
+  // RSS at once, and again once the process has been quiet for a moment (it gives the garbage of
+  // a burst back then: src/idle-collector.ts).
+  const line = async (label: string, pid: number) => {
+    const busy = rssMb(pid);
+    await Bun.sleep(idleWaitMs);
+    console.log(
+      `${backend.padEnd(10)} ${label.padEnd(30)} ${String(busy).padStart(4)} MB RSS, idle ${rssMb(pid)} MB`,
+    );
+  };
 
   const first = startAssistant(env, ["run"], runtimeArgs);
   const gateway = (await first.waitFor(/ready gateway=(http:\/\/\S+)/, 120_000))[1] as string;
   const pid = first.child.pid;
-  line("ready after the first start", pid);
+  await line("ready after the first start", pid);
 
   let sent = 0;
   const send = async () => {
@@ -54,9 +63,9 @@ async function measure(backend: string, databaseUrl?: string): Promise<void> {
     sent++;
   };
   const started = performance.now();
-  for (const checkpoint of [100, turnsTotal]) {
+  for (const checkpoint of new Set([Math.min(100, turnsTotal), turnsTotal])) {
     while (sent < checkpoint) await send();
-    line(`after ${checkpoint} turns`, pid);
+    await line(`after ${checkpoint} turns`, pid);
     if (checkpoint === 100)
       process.stderr.write(`  (${((performance.now() - started) / 100).toFixed(1)} ms per turn)\n`);
   }
@@ -64,7 +73,7 @@ async function measure(backend: string, databaseUrl?: string): Promise<void> {
 
   const again = startAssistant(env, ["run"], runtimeArgs);
   await again.waitFor(/ready gateway=/, 60_000);
-  line("ready after a restart", again.child.pid);
+  await line("ready after a restart", again.child.pid);
   await again.stop();
   await llm.close();
 }

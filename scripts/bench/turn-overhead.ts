@@ -1,19 +1,25 @@
 /**
  * Host overhead per turn: everything a turn costs except waiting for the LLM — the inbound
  * pipeline, persistence (message, turn, LLM call, reply), prompt assembly and delivery — against a
- * zero-latency in-process LLM, on embedded PGlite (or PostgreSQL with BENCH_DATABASE_URL).
- * Prints p50/p99 for 1 conversation and for 50 concurrent ones, and what a trivial "hi" turn
- * sends to the LLM (bytes and estimated tokens, tool definitions included).
+ * zero-latency in-process LLM, on embedded PGlite (or PostgreSQL with BENCH_DATABASE_URL, or
+ * TEST_DATABASE_URL as `scripts/with-postgres.sh` sets it). Prints the database round trips of a
+ * trivial turn (every statement sent, BEGIN and COMMIT included), p50/p99 for 1 conversation and
+ * for 50 concurrent ones, and what a trivial "hi" turn sends to the LLM (bytes and estimated
+ * tokens, tool definitions included).
  *
  *   bun scripts/bench/turn-overhead.ts
+ *   bash scripts/with-postgres.sh bun scripts/bench/turn-overhead.ts
  */
 
+import { PGlite } from "@electric-sql/pglite";
+import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { setOwnerIdentity } from "../../src/db/identities.ts";
+import { migrateDatabase } from "../../src/db/migrate.ts";
 import { createHost } from "../../src/host/host.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
 import { createBuiltinTools } from "../../tools/index.ts";
-import { benchConfig, instantLlm, openBenchDatabase } from "./support.ts";
+import { benchConfig, instantLlm } from "./support.ts";
 
 let lastRequestBytes = 0;
 const llm = instantLlm("Hello!", (request) => {
@@ -36,7 +42,27 @@ const channel: Channel = {
   },
 };
 
-const database = await openBenchDatabase();
+let statements = 0;
+const countStatement = () => {
+  statements++;
+};
+
+/** PGlite runs every statement (BEGIN and COMMIT too) through its exclusive-query lock: count there. */
+async function openCountedPglite(): Promise<DatabaseHandle> {
+  const client = await PGlite.create();
+  const exclusive = client as unknown as { _runExclusiveQuery: <T>(run: () => Promise<T>) => Promise<T> };
+  const original = exclusive._runExclusiveQuery.bind(client);
+  exclusive._runExclusiveQuery = (run) => {
+    countStatement();
+    return original(run);
+  };
+  return wrapPglite(client, "memory://bench");
+}
+
+const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const database = url ? await wrapPostgres(url, "bench", 10, countStatement) : await openCountedPglite();
+await migrateDatabase(database);
+console.log(`backend: ${database.backend}`);
 const config = benchConfig();
 await setOwnerIdentity(database.db, { channel: "bench", externalUserId: "owner", source: "config" });
 const assistant = await createHost({
@@ -77,6 +103,19 @@ function percentiles(samples: number[]): string {
 // Warm-up, then a fresh conversation per measured chat so history stays small and comparable.
 for (let index = 0; index < 20; index++) await oneTurn("warmup");
 await oneTurn("probe");
+/** Statements of one trivial turn in a conversation that already exists; waits for it to settle. */
+async function countTurnStatements(chatId: string): Promise<number> {
+  await Bun.sleep(100);
+  statements = 0;
+  await oneTurn(chatId);
+  let seen = -1;
+  while (seen !== statements) {
+    seen = statements;
+    await Bun.sleep(100);
+  }
+  return statements;
+}
+console.log(`database round trips for a trivial turn: ${await countTurnStatements("probe")}`);
 console.log(
   `trivial "hi" turn sends ${lastRequestBytes} bytes to the LLM (~${Math.ceil(lastRequestBytes / 4)} tokens, tool definitions included)`,
 );

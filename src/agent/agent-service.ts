@@ -12,13 +12,13 @@
 import type { Responder } from "../core/responder.ts";
 import type { DatabaseHandle } from "../db/client.ts";
 import type { Conversation, StoredMessage } from "../db/conversations.ts";
-import { recordOutbound } from "../db/conversations.ts";
+import { startTurnWithHistory } from "../db/turn-start.ts";
 import { createTurn } from "../db/turns.ts";
 import { AppError } from "../errors.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { AgentEventBus } from "./events.ts";
-import { buildHistory } from "./history.ts";
+import { buildHistory, historyRange } from "./history.ts";
 import { type GateVerdict, type LoopOutcome, type LoopState, runAgentLoop } from "./loop.ts";
 import { RunningTurns } from "./running-turns.ts";
 import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
@@ -45,6 +45,11 @@ export interface AgentServiceOptions {
   systemPrompt: () => string;
   maxIterations: number;
   historyBudgetTokens?: number;
+  /**
+   * The leak scan of a final answer, before it is sent, stored, or read back as history by a
+   * later turn (a model that echoes a secret must not put it in the database or the next request).
+   */
+  screenAnswer?: (text: string, channel: string) => Promise<string>;
   log: Logger;
 }
 
@@ -80,17 +85,26 @@ export class AgentService {
       log.info("not starting a turn while stopping", { conversation: conversation.id });
       return;
     }
-    const turn = await createTurn(database.db, {
-      conversationId: conversation.id,
-      triggerMessageId: trigger.id,
-    });
-    const turnLog = log.child({
-      conversation: conversation.id,
-      turn: turn.id,
-      channel: conversation.channel,
-    });
-    const ending = { turnId: turn.id, conversation };
-    if (!this.options.llm) {
+    const { llm } = this.options;
+    let turnId: string;
+    let stored: StoredMessage[] | undefined;
+    if (llm) {
+      // One statement starts the turn, marks the trigger handled and reads the history.
+      const started = await startTurnWithHistory(
+        database.db,
+        { conversationId: conversation.id, triggerMessageId: trigger.id },
+        historyRange(conversation, trigger),
+      );
+      turnId = started.turnId;
+      stored = started.history;
+    } else {
+      turnId = (
+        await createTurn(database.db, { conversationId: conversation.id, triggerMessageId: trigger.id })
+      ).id;
+    }
+    const turnLog = log.child({ conversation: conversation.id, turn: turnId, channel: conversation.channel });
+    const ending = { turnId, conversation };
+    if (!llm) {
       const error = new AppError("llm_not_configured", this.options.noLlmMessage);
       await endTurnWithError(this.#endingDeps, ending, error, responder, turnLog);
       return;
@@ -99,7 +113,8 @@ export class AgentService {
     try {
       const history = await buildHistory(database.db, conversation, trigger, {
         budgetTokens: this.options.historyBudgetTokens ?? 24_000,
-        llm: this.options.llm,
+        llm,
+        stored,
       });
       initial = {
         messages: [{ role: "system", content: this.options.systemPrompt() }, ...history],
@@ -109,8 +124,9 @@ export class AgentService {
       await endTurnWithError(this.#endingDeps, ending, error, responder, turnLog);
       return;
     }
-    await this.options.bus.emit({ type: "turn-start", turnId: turn.id, conversationId: conversation.id });
-    await this.drive(turn.id, conversation, initial, {}, responder);
+    await this.options.bus.emit({ type: "turn-start", turnId, conversationId: conversation.id });
+    // No checkpoint yet: the turn's first stored state is its pause or its end.
+    await this.#drive(turnId, conversation, initial, {}, responder, false);
   }
 
   /**
@@ -125,6 +141,18 @@ export class AgentService {
     decisions: Record<string, "approved" | "denied" | "expired">,
     responder: Responder,
   ): Promise<void> {
+    await this.#drive(turnId, conversation, state, decisions, responder, true);
+  }
+
+  /** `checkpoint`: store `state` first (a resumed turn); a fresh turn needs none. */
+  async #drive(
+    turnId: string,
+    conversation: Conversation,
+    state: LoopState,
+    decisions: Record<string, "approved" | "denied" | "expired">,
+    responder: Responder,
+    checkpoint: boolean,
+  ): Promise<void> {
     const { database, log, bus } = this.options;
     const turnLog = log.child({ conversation: conversation.id, turn: turnId, channel: conversation.channel });
     const slot = this.#running.begin(conversation.id);
@@ -133,7 +161,7 @@ export class AgentService {
     });
     const started = performance.now();
     try {
-      if (!(await checkpointTurn(database.db, turnId, state))) {
+      if (checkpoint && !(await checkpointTurn(database.db, turnId, state))) {
         turnLog.warn("turn is no longer running; not driving it");
         return;
       }
@@ -162,16 +190,18 @@ export class AgentService {
         await this.options.onPaused({ turnId, conversation, outcome, responder });
         return;
       }
-      const platformId = await responder.finish(outcome.text);
-      await recordOutbound(database.db, conversation, {
-        role: "assistant",
-        content: outcome.text,
-        platformMessageId: platformId,
-        turnId,
-      });
+      const answer = (await this.options.screenAnswer?.(outcome.text, conversation.channel)) ?? outcome.text;
+      const platformId = await responder.finish(answer);
+      // One statement: the reply and the completion.
       await transitionTurn(database.db, turnId, "running", "completed", {
         state: outcome.state,
         finishedAt: new Date(),
+        companions: {
+          outbound: {
+            conversation,
+            values: { role: "assistant", content: answer, platformMessageId: platformId, turnId },
+          },
+        },
       });
       turnLog.info("turn completed", {
         iterations: outcome.state.iterations,

@@ -17,6 +17,9 @@ export type AgentEvent =
       model: string;
       inputTokens: number;
       outputTokens: number;
+      /** Prompt tokens the provider read from / wrote to its prompt cache (included in inputTokens). */
+      cacheReadTokens?: number;
+      cacheWriteTokens?: number;
       latencyMs: number;
       cached: boolean;
       error?: string;
@@ -40,6 +43,8 @@ export type AgentEvent =
       content: string;
       isError: boolean;
       status: "succeeded" | "failed" | "denied";
+      /** Injection markers the safety scan found in the content (src/safety/injection.ts). */
+      flags?: readonly string[];
     }
   | { type: "turn-end"; turnId: string; conversationId: string; text: string }
   /** The turn is parked (stored as `awaiting_approval`) until these approvals are decided. */

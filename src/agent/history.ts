@@ -10,6 +10,7 @@
 import type { Database } from "../db/client.ts";
 import {
   type Conversation,
+  type HistoryRange,
   listHistoryMessages,
   type StoredMessage,
   saveConversationSummary,
@@ -23,8 +24,25 @@ export function estimateTokens(messages: readonly ChatMessage[]): number {
   return Math.ceil(characters / 4);
 }
 
-function toChatMessage(message: StoredMessage): ChatMessage | undefined {
-  if (message.direction === "inbound") return { role: "user", content: message.content };
+/**
+ * The time rides in the user messages, at minute resolution, instead of the system prompt: each
+ * message carries the minute it arrived, so the newest one tells the model the current time and
+ * the older ones stay byte-identical from turn to turn (the provider can cache the prefix).
+ */
+export function stampedContent(content: string, receivedAt: Date): string {
+  return `[${receivedAt.toISOString().slice(0, 16).replace("T", " ")} UTC] ${content}`;
+}
+
+/**
+ * `stamped` adds the time to owner messages. The compaction budget is measured without the
+ * stamps (they are host metadata of a few tokens each, not conversation), and the summary
+ * transcript does without them.
+ */
+function toChatMessage(message: StoredMessage, stamped = false): ChatMessage | undefined {
+  if (message.direction === "inbound") {
+    const content = stamped ? stampedContent(message.content, message.createdAt) : message.content;
+    return { role: "user", content };
+  }
   if (message.role === "assistant") return { role: "assistant", content: message.content };
   return undefined; // host notices are for the owner, not the model
 }
@@ -33,6 +51,13 @@ export interface HistoryOptions {
   /** Compact when the history is estimated above this many tokens. */
   budgetTokens: number;
   llm?: LlmClient;
+  /** The messages of `historyRange` already read (with the turn's start); read here otherwise. */
+  stored?: StoredMessage[];
+}
+
+/** Which stored messages the history of a turn answering `through` is built from. */
+export function historyRange(conversation: Conversation, through: StoredMessage): HistoryRange {
+  return { after: conversation.summaryThrough ?? 0, through: through.sequence ?? 0, limit: 400 };
 }
 
 export async function buildHistory(
@@ -43,16 +68,15 @@ export async function buildHistory(
 ): Promise<ChatMessage[]> {
   let summary = conversation.summary;
   let summaryThrough = conversation.summaryThrough ?? 0;
-  const stored = await listHistoryMessages(db, conversation.id, {
-    after: summaryThrough,
-    through: through.sequence ?? 0,
-    limit: 400,
-  });
-  let recent = stored.flatMap((message) => toChatMessage(message) ?? []);
-  const withSummary = () =>
-    summary
+  const stored =
+    options.stored ?? (await listHistoryMessages(db, conversation.id, historyRange(conversation, through)));
+  let recentStored = stored;
+  const withSummary = (stamped = false): ChatMessage[] => {
+    const recent = recentStored.flatMap((message) => toChatMessage(message, stamped) ?? []);
+    return summary
       ? [{ role: "user" as const, content: `Summary of the earlier conversation:\n${summary}` }, ...recent]
       : recent;
+  };
 
   if (options.llm && estimateTokens(withSummary()) > options.budgetTokens && stored.length > 4) {
     const keep = Math.max(2, Math.floor(stored.length / 2));
@@ -77,8 +101,8 @@ export async function buildHistory(
       summary = response.text.trim();
       summaryThrough = last.sequence;
       await saveConversationSummary(db, conversation.id, summary, summaryThrough);
-      recent = stored.slice(stored.length - keep).flatMap((message) => toChatMessage(message) ?? []);
+      recentStored = stored.slice(stored.length - keep);
     }
   }
-  return withSummary();
+  return withSummary(true);
 }

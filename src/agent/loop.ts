@@ -108,13 +108,14 @@ export async function runAgentLoop(
 
 async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTools: boolean) {
   const ids = { turnId: deps.turnId, conversationId: deps.conversationId };
-  const tools = withTools ? deps.runner.specs() : [];
+  const tools = withTools ? deps.runner.offeredSpecs(messages) : [];
   const started = performance.now();
   try {
     const response = await deps.llm.chat({
       messages,
       tools: tools.length > 0 ? tools : undefined,
       signal: deps.signal,
+      cacheKey: deps.conversationId,
       onTextDelta: (text) => {
         void deps.emit({ type: "text-delta", ...ids, text });
       },
@@ -126,6 +127,8 @@ async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTo
       model: response.model,
       inputTokens: response.usage.inputTokens,
       outputTokens: response.usage.outputTokens,
+      cacheReadTokens: response.usage.cacheReadTokens ?? 0,
+      cacheWriteTokens: response.usage.cacheWriteTokens ?? 0,
       latencyMs: Math.round(response.latencyMs),
       cached: response.cached === true,
     });

@@ -3,7 +3,7 @@
  * `compose`, as the inbound pipeline). Outermost first — the post-processing steps wrap what
  * follows, so they see every outcome, refusals included:
  *
- *   emit event ⟶ result hooks ⟶ output cap ⟶ arguments ⟶ ceiling ⟶ policy/approval ⟶ execute
+ *   emit event ⟶ result hooks ⟶ output cap ⟶ arguments ⟶ ceiling ⟶ system files ⟶ policy/approval ⟶ execute
  *
  * so a result travels back as: execute (timeout, abort) → output cap → result hooks (the leak
  * scan) → `tool-result` event (persisted by the recorder). The outcome is either a result with
@@ -21,6 +21,7 @@ import { createEmitResultStep, type EmitEvent } from "./tool-steps/emit-result.t
 import { createExecuteStep } from "./tool-steps/execute.ts";
 import { createOutputCapStep } from "./tool-steps/output-cap.ts";
 import { createResultHooksStep, type ToolResultHook } from "./tool-steps/result-hooks.ts";
+import { createSystemFilesStep } from "./tool-steps/system-files.ts";
 
 export type { ToolCallOutcome, ToolCallStatus } from "./tool-steps/call-state.ts";
 
@@ -48,6 +49,7 @@ export function createToolPipeline(options: ToolPipelineOptions): RunToolCall {
     createOutputCapStep(options.maxOutputChars),
     createArgumentsStep(),
     createCeilingStep(),
+    createSystemFilesStep(),
     createApprovalStep(options.gate, options.log),
     createExecuteStep({
       log: options.log,

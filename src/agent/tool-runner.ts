@@ -7,10 +7,11 @@
  * call through the one tool pipeline (tool-pipeline.ts).
  */
 import { Ajv, type ValidateFunction } from "ajv";
-import type { ToolCall, ToolSpec } from "../llm/types.ts";
+import type { ChatMessage, ToolCall, ToolSpec } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
 import type { Tool, ToolCeiling, ToolContext, ToolResult } from "../plugin/tool.ts";
+import { createToolOffer, type ToolOffer } from "./tool-offer.ts";
 import { createToolPipeline, type RunToolCall } from "./tool-pipeline.ts";
 import { type ApprovalGate, runPrecheck } from "./tool-steps/approval.ts";
 import type { EmitEvent } from "./tool-steps/emit-result.ts";
@@ -38,6 +39,8 @@ export interface ToolRunnerOptions {
   defaultTimeoutMs?: number;
   /** How long a tool may take to return after its signal aborts; default 1 s. */
   stopGraceMs?: number;
+  /** Installed tools, offered through `tool_search` once there are many tools (tool-offer.ts). */
+  deferredTools?: readonly string[];
 }
 
 /** The turn a call belongs to. */
@@ -58,6 +61,7 @@ export class ToolRunner {
   readonly #ajv = new Ajv({ allErrors: true, strict: false });
   readonly #options: ToolRunnerOptions;
   readonly #ports: ToolPorts;
+  readonly #offer: ToolOffer;
   /** Appended to by the host; read on every call, so a hook added later applies from then on. */
   readonly resultHooks: ToolResultHook[];
 
@@ -74,6 +78,7 @@ export class ToolRunner {
       this.#tools.set(tool.name, tool);
       this.#validators.set(tool.name, this.#ajv.compile(tool.parameters));
     }
+    this.#offer = createToolOffer(this.specs(), new Set(options.deferredTools ?? []));
   }
 
   get(name: string): Tool | undefined {
@@ -86,6 +91,11 @@ export class ToolRunner {
       description: tool.description,
       parameters: tool.parameters,
     }));
+  }
+
+  /** The definitions to send on the next LLM call of the turn whose messages these are. */
+  offeredSpecs(messages: readonly ChatMessage[]): ToolSpec[] {
+    return this.#offer.offered(messages);
   }
 
   prepare(call: ToolCall): PreparedCall {

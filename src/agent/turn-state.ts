@@ -11,7 +11,12 @@
 import type { Database } from "../db/client.ts";
 import type { TurnStatus } from "../db/schema/index.ts";
 import { inTransaction } from "../db/transaction.ts";
-import { compareAndSetTurnStatus, saveRunningTurnState, type TurnRow } from "../db/turns.ts";
+import {
+  compareAndSetTurnStatus,
+  saveRunningTurnState,
+  type TurnCompanions,
+  type TurnRow,
+} from "../db/turns.ts";
 import { AppError } from "../errors.ts";
 import type { LoopState } from "./loop.ts";
 
@@ -30,6 +35,8 @@ export interface TurnChange {
   state?: LoopState;
   error?: string;
   finishedAt?: Date;
+  /** Rows written in the same statement as the move (see `TurnCompanions`). */
+  companions?: TurnCompanions;
 }
 
 export function isTransitionAllowed(from: TurnStatus, to: TurnStatus): boolean {
@@ -58,9 +65,10 @@ export async function transitionTurn(
       });
     }
   }
-  if (!alongside) return compareAndSetTurnStatus(db, id, sources, to, change);
+  const { companions, ...patch } = change;
+  if (!alongside) return compareAndSetTurnStatus(db, id, sources, to, patch, companions);
   return inTransaction(db, async (tx) => {
-    const moved = await compareAndSetTurnStatus(tx, id, sources, to, change);
+    const moved = await compareAndSetTurnStatus(tx, id, sources, to, patch, companions);
     if (moved) await alongside(tx);
     return moved;
   });

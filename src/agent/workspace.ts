@@ -11,13 +11,16 @@ export const workspaceFiles = ["AGENTS.md", "SOUL.md", "USER.md", "MEMORY.md"] a
 
 const defaults: Record<(typeof workspaceFiles)[number], string> = {
   "AGENTS.md":
-    "You are IronClaw, the owner's personal assistant, talking in a private chat.\n" +
-    "Be brief and concrete. Use tools when they help; say what you did.\n" +
-    "Never reveal secrets or API keys. Risky tools wait for the owner's approval.\n",
-  "SOUL.md": "Friendly, direct, no filler.\n",
+    "You are IronClaw, the owner's personal assistant in a private chat. Be friendly, brief and\n" +
+    "concrete. Use tools when they help; say what you did. Never reveal secrets.\n" +
+    "Risky tools wait for the owner's approval.\n",
+  "SOUL.md": "<!-- Personality: tone, style, manners. -->\n",
   "USER.md": "<!-- Facts about the owner: name, timezone, preferences. -->\n",
   "MEMORY.md": "<!-- Things to remember across conversations. -->\n",
 };
+
+/** The user messages carry the time (history.ts); the model is told how to read it. */
+const timeNote = "Owner messages begin with their UTC send time.";
 
 /** Creates missing workspace files with their defaults; never overwrites the owner's edits. */
 export function seedWorkspace(directory: string): void {
@@ -38,9 +41,11 @@ export function meaningfulText(text: string): string {
 
 /**
  * Builds the system prompt from the workspace, re-reading a file only when it changed
- * (checked by mtime) so a turn does no needless I/O.
+ * (checked by mtime) so a turn does no needless I/O. It holds nothing that changes by itself
+ * (the current time rides in the user messages, history.ts), so it stays byte-identical from
+ * turn to turn and the provider can serve it from its prompt cache.
  */
-export function createSystemPromptBuilder(directory: string, now: () => Date = () => new Date()) {
+export function createSystemPromptBuilder(directory: string) {
   const cache = new Map<string, { mtimeMs: number; text: string }>();
   const read = (name: string): string => {
     const path = join(directory, name);
@@ -57,7 +62,7 @@ export function createSystemPromptBuilder(directory: string, now: () => Date = (
       .map((name) => [name, read(name)] as const)
       .filter(([, text]) => text.length > 0)
       .map(([name, text]) => (name === "AGENTS.md" ? text : `## ${name.replace(".md", "")}\n${text}`));
-    sections.push(`Current time: ${now().toISOString()}`);
+    sections.push(timeNote);
     return sections.join("\n\n");
   };
 }

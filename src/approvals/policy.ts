@@ -12,16 +12,21 @@
 import type { PreparedCall } from "../agent/tool-runner.ts";
 import type { ApprovalGate, GateVerdict } from "../agent/tool-steps/approval.ts";
 import type { Database } from "../db/client.ts";
-import { getSetting, putSetting } from "../db/settings.ts";
+import { getSetting, putSetting, type SettingLookup } from "../db/settings.ts";
 import type { Tool, ToolApproval } from "../plugin/tool.ts";
+import { systemPromptFilesNamedIn } from "../safety/system-prompt-files.ts";
 
 export const toolChoices = ["ask", "always-allow", "disabled"] as const;
 export type ToolChoice = (typeof toolChoices)[number];
 
 const settingKey = (tool: string) => `tool_policy.${tool}`;
 
-export async function getToolChoice(db: Database, tool: string): Promise<ToolChoice> {
-  const value = await getSetting(db, settingKey(tool));
+export async function getToolChoice(
+  db: Database,
+  tool: string,
+  readSetting: SettingLookup = (key) => getSetting(db, key),
+): Promise<ToolChoice> {
+  const value = await readSetting(settingKey(tool));
   return (toolChoices as readonly string[]).includes(value ?? "") ? (value as ToolChoice) : "ask";
 }
 
@@ -30,11 +35,14 @@ export async function setToolChoice(db: Database, tool: string, choice: ToolChoi
 }
 
 /** The policy the pipeline's approval step asks (src/agent/tool-steps/approval.ts). */
-export function createApprovalGate(db: Database): ApprovalGate {
+export function createApprovalGate(
+  db: Database,
+  readSetting: SettingLookup = (key) => getSetting(db, key),
+): ApprovalGate {
   return async function approvalGate(prepared: PreparedCall): Promise<GateVerdict> {
     const tool = prepared.tool;
     if (!tool) return { action: "run" };
-    const choice = await getToolChoice(db, tool.name);
+    const choice = await getToolChoice(db, tool.name, readSetting);
     if (choice === "disabled") {
       return { action: "refuse", reason: `The owner has disabled the tool ${tool.name}; it was not run.` };
     }
@@ -47,6 +55,8 @@ export function createApprovalGate(db: Database): ApprovalGate {
 
 /** The tier of one call: the tool's per-call answer, else its declared tier; fails closed. */
 export async function approvalTierOf(tool: Tool, params: Record<string, unknown>): Promise<ToolApproval> {
+  // A call that may write a file forming the system prompt asks every time (src/safety/).
+  if (tool.risk !== "read" && systemPromptFilesNamedIn(params).length > 0) return "always";
   if (!tool.approvalFor) return tool.approval;
   try {
     return await tool.approvalFor(params);

@@ -1,6 +1,7 @@
 /**
  * `ironclaw doctor`: what IronClaw would run with — the effective configuration (secrets masked)
- * and where each value came from, the database and whether it answers, the LLM, and each
+ * and where each value came from (`[secret store]` for one kept encrypted), the database and
+ * whether it answers, the secret store's master key, the LLM, and each
  * channel as its declaration (channels/<name>/config.ts) sees it: who the owner is when it is
  * on, the variable that is missing when it is off.
  */
@@ -14,6 +15,9 @@ import { readSettings } from "../db/settings.ts";
 import { AppError, describeError } from "../errors.ts";
 import { findLooseModes, formatMode } from "../home.ts";
 import { createLogger } from "../log.ts";
+import { readStoredConfigSecrets } from "../secrets/config-source.ts";
+import { createSecretStore } from "../secrets/store.ts";
+import { describeSecretStore } from "./doctor-secrets.ts";
 
 function displayValue(name: string, value: unknown, secret: boolean): string {
   if (value === undefined) return "(unset)";
@@ -48,11 +52,26 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
     ? `PostgreSQL ${maskUrl(config.database.url)}`
     : `embedded PGlite in ${config.home}/pgdata`;
   print(`  backend: ${backend}`);
+  let secretStoreLines = ["unknown (the database is not reachable)"];
   try {
     const database = await openDatabase(config, createLogger({ level: "error" }));
     try {
-      config = loadConfig({ env, file, settings: await readSettings(database.db) });
+      const store = createSecretStore({
+        db: database.db,
+        home: config.home,
+        environmentKey: env.IRONCLAW_MASTER_KEY,
+      });
+      const stored = await readStoredConfigSecrets(store);
+      config = loadConfig({
+        env,
+        file,
+        settings: await readSettings(database.db),
+        storedSecrets: stored.values,
+      });
       print("  status: connected, schema up to date");
+      const report = await describeSecretStore(store, database.db, config.home);
+      secretStoreLines = [...report.lines, ...stored.problems.map((problem) => `warning: ${problem}`)];
+      healthy &&= report.healthy;
     } finally {
       await database.close();
     }
@@ -64,6 +83,10 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
       print(`  status: NOT OK — ${describeError(error)}`);
     }
   }
+
+  print("");
+  print("Secret store");
+  for (const line of secretStoreLines) print(`  ${line}`);
 
   print("");
   print("Running assistant");

@@ -6,6 +6,8 @@ import { runDoctor } from "./doctor.ts";
 import { runPairingCommand } from "./pairing.ts";
 import { runRoutinesCommand } from "./routines.ts";
 import { runAssistant } from "./run.ts";
+import { runSecretsCommand } from "./secrets.ts";
+import { runUsageCommand } from "./usage.ts";
 
 const usage = `Usage: ironclaw [command]
 
@@ -15,6 +17,8 @@ Commands:
   approvals list [--status S]   the approval audit trail (who decided what, when, where)
   pairing list | pairing approve <channel> <code>   confirm who the owner is on a channel
   routines list | run <name> | enable <name> | disable <name> | history <name>   scheduled routines
+  usage [--days N]   tokens and prompt-cache tokens per day
+  secrets set NAME | list | delete NAME | map NAME --host GLOB … | mappings | unmap ID   the encrypted secret store
   help      show this help`;
 
 /** Turns errors the owner must fix into one clear line and exit code 2. */
@@ -62,6 +66,10 @@ export async function runCli(args: string[], env: Record<string, string | undefi
         return await runPairingCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
       case "routines":
         return await runRoutinesCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
+      case "secrets":
+        return await runSecretsCommand(rest, env, { print: (line) => process.stdout.write(`${line}\n`) });
+      case "usage":
+        return await runUsageCommand(rest, env, (line) => process.stdout.write(`${line}\n`));
       case "help":
       case "--help":
       case "-h":

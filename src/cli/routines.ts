@@ -5,6 +5,7 @@
  * assistant next starts.
  */
 import { loadFullConfig } from "../app.ts";
+import { usageOfTurns } from "../db/llm-usage.ts";
 import { getRoutineByName, insertPendingRun, listRoutines, listRuns, type Routine } from "../db/routines.ts";
 import { createLogger } from "../log.ts";
 import { compileSchedule } from "../scheduler/cron.ts";
@@ -83,13 +84,21 @@ export async function runRoutinesCommand(
       default: {
         const runs = await listRuns(db, routine.id, limit);
         if (runs.length === 0) print(`"${routine.name}" has not run yet.`);
+        const turnUsage = await usageOfTurns(
+          db,
+          runs.flatMap((run) => (run.turnId ? [run.turnId] : [])),
+        );
         for (const run of runs) {
           const took =
             run.startedAt && run.finishedAt
               ? ` in ${formatDuration(run.finishedAt.getTime() - run.startedAt.getTime())}`
               : "";
+          const calls = run.turnId ? turnUsage.get(run.turnId) : undefined;
+          const cached = calls?.cacheReadTokens ? ` (${calls.cacheReadTokens} cached)` : "";
           const tokens =
-            run.inputTokens + run.outputTokens > 0 ? `  ${run.inputTokens}+${run.outputTokens} tokens` : "";
+            run.inputTokens + run.outputTokens > 0
+              ? `  ${run.inputTokens}+${run.outputTokens} tokens${cached}`
+              : "";
           const detail = run.error ?? run.summary ?? "";
           print(
             `${formatLocal(run.scheduledFor, routine.timezone)}  ${run.status.padEnd(11)} ${run.trigger.padEnd(8)}${took}${tokens}${detail ? `  ${detail}` : ""}`,

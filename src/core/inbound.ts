@@ -8,6 +8,7 @@
  * stored already marked as such (`refusal`), so it never becomes part of the model's history.
  */
 import type { Database } from "../db/client.ts";
+import type { ActiveConversationLookup } from "../db/conversation-cache.ts";
 import {
   type Conversation,
   getOrCreateConversation,
@@ -44,6 +45,13 @@ export interface InboundOptions {
   /** Sends a host notice straight to a chat (no conversation is created for strangers). */
   sendDirect?: (channel: string, chatId: string, text: string) => Promise<void>;
   maxMessageChars: number;
+  /** A chat's active conversation (src/db/conversation-cache.ts); default: read every time. */
+  activeConversation?: ActiveConversationLookup;
+  /**
+   * Screens an owner's text before it is stored (src/safety/inbound-guard.ts): a pasted key is
+   * stored redacted and refused as `secret`, so it never reaches the LLM. Default: stored as is.
+   */
+  screenInbound?: (text: string, channel: string) => Promise<{ text: string; containsSecret: boolean }>;
   commands: Readonly<Record<string, CommandHandler>>;
   queue: KeyedQueue;
   agent: Pick<AgentPort, "answer">;
@@ -83,17 +91,22 @@ function rejectStrangers(options: InboundOptions): Step {
 function storeOnce(options: InboundOptions): Step {
   return async function dedupe(context, next) {
     const { message } = context;
-    const conversation = await getOrCreateConversation(options.db, message.channel, message.chatId);
+    const conversation = options.activeConversation
+      ? await options.activeConversation(message.channel, message.chatId)
+      : await getOrCreateConversation(options.db, message.channel, message.chatId);
+    const screened = await options.screenInbound?.(message.text, message.channel);
     const { message: stored, duplicate } = await recordMessage(options.db, {
       conversationId: conversation.id,
       channel: message.channel,
       chatId: message.chatId,
       direction: "inbound",
       role: "user",
-      content: message.text,
+      content: screened?.text ?? message.text,
       platformMessageId: message.messageId,
       metadata: message.kind === "unsupported" ? { unsupported: true } : undefined,
-      refusal: refusalOf(message.text, message.kind === "unsupported", options.maxMessageChars),
+      refusal: screened?.containsSecret
+        ? "secret"
+        : refusalOf(message.text, message.kind === "unsupported", options.maxMessageChars),
     });
     if (duplicate) {
       options.log.info("ignored a redelivered message", {

@@ -26,5 +26,7 @@ export function refusalNotice(refusal: MessageRefusal, content: string, maxMessa
       return "Your message was empty — send me some text.";
     case "too_long":
       return `Your message is ${content.trim().length} characters long; the limit is ${maxMessageChars}. Please send it shorter or in parts.`;
+    case "secret":
+      return "Your message looks like it contains a key or password, so I did not pass it on to the model (it is kept with the key removed). To give me a secret, run `ironclaw secrets set NAME` on the machine I run on; I only ever use it by name.";
   }
 }

@@ -18,8 +18,20 @@ export interface DatabaseHandle {
   location: string;
   /** Runs raw SQL and returns rows, hiding the drivers' different result shapes. */
   query<Row = Record<string, unknown>>(statement: SQL): Promise<Row[]>;
+  /**
+   * LISTEN on `channel`: `onNotify` gets each payload, `onConnect` runs on every (re)connect (a
+   * reconnect may have missed notifications). Resolves to a function that stops listening.
+   */
+  listen?(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onConnect: () => void,
+  ): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/** Called once per statement sent to the server (BEGIN and COMMIT included); for benchmarks. */
+export type StatementObserver = () => void;
 
 /** postgres.js returns an array-like result; PGlite returns `{ rows }`. */
 export function rowsOf<Row>(result: unknown): Row[] {
@@ -40,6 +52,11 @@ export async function wrapPglite(
     backend: "pglite",
     location,
     query: async (statement) => rowsOf(await db.execute(statement)),
+    listen: async (channel, onNotify, onConnect) => {
+      const stop = await client.listen(channel, onNotify);
+      onConnect();
+      return stop;
+    },
     close: async () => {
       if (!client.closed) await client.close();
       await onClose?.();
@@ -47,16 +64,30 @@ export async function wrapPglite(
   };
 }
 
-export async function wrapPostgres(url: string, location: string, max = 10): Promise<DatabaseHandle> {
+export async function wrapPostgres(
+  url: string,
+  location: string,
+  max = 10,
+  onStatement?: StatementObserver,
+): Promise<DatabaseHandle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 10,
+    ...(onStatement ? { debug: () => onStatement() } : {}),
+  });
   const db = drizzle({ client, schema }) as unknown as Database;
   return {
     db,
     backend: "postgres",
     location,
     query: async (statement) => rowsOf(await db.execute(statement)),
+    listen: async (channel, onNotify, onConnect) => {
+      const { unlisten } = await client.listen(channel, onNotify, onConnect);
+      return unlisten;
+    },
     close: () => client.end({ timeout: 5 }),
   };
 }

@@ -1,6 +1,8 @@
 import { and, desc, eq, gt, isNotNull, isNull, lte, or, sql } from "drizzle-orm";
 import { ConflictError } from "../errors.ts";
+import { announceChange, announceCommitted } from "./change-feed.ts";
 import type { Database } from "./client.ts";
+import { companionStatement } from "./companion-statements.ts";
 import { withDbErrors } from "./errors.ts";
 import { conversations, messages } from "./schema/index.ts";
 
@@ -46,8 +48,9 @@ export async function startNewConversation(
   channel: string,
   chatId: string,
 ): Promise<Conversation> {
-  return withDbErrors(() =>
+  const created = await withDbErrors(() =>
     db.transaction(async (tx) => {
+      await announceChange(tx, "conversations");
       await tx
         .update(conversations)
         .set({ active: false })
@@ -62,6 +65,8 @@ export async function startNewConversation(
       return created as Conversation;
     }),
   );
+  announceCommitted("conversations");
+  return created;
 }
 
 export async function getConversation(db: Database, id: string): Promise<Conversation | undefined> {
@@ -79,14 +84,17 @@ export async function recordMessage(
   db: Database,
   message: NewMessage,
 ): Promise<{ message: StoredMessage; duplicate: boolean }> {
-  await withDbErrors(() =>
+  // One round trip: the conversation is touched in the same statement as the insert.
+  const touched = companionStatement(
+    db,
+    "touched_conversation",
     db
       .update(conversations)
       .set({ lastMessageAt: sql`now()` })
       .where(eq(conversations.id, message.conversationId)),
   );
   const [row] = await withDbErrors(() =>
-    db.insert(messages).values(message).onConflictDoNothing().returning(),
+    db.with(touched).insert(messages).values(message).onConflictDoNothing().returning(),
   );
   if (row) return { message: row, duplicate: false };
   const [existing] = await withDbErrors(() =>
@@ -131,46 +139,85 @@ export async function listMessages(
 export async function listHistoryMessages(
   db: Database,
   conversationId: string,
-  range: { after: number; through: number; limit: number },
+  range: HistoryRange,
 ): Promise<StoredMessage[]> {
-  const rows = await withDbErrors(() =>
-    db
-      .select()
-      .from(messages)
-      .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          gt(messages.sequence, range.after),
-          lte(messages.sequence, range.through),
-          isNull(messages.refusal),
-          or(
-            and(eq(messages.direction, "outbound"), eq(messages.role, "assistant")),
-            and(
-              eq(messages.direction, "inbound"),
-              or(isNotNull(messages.turnId), isNull(messages.handledAt)),
-            ),
-          ),
-        ),
-      )
-      .orderBy(desc(messages.sequence))
-      .limit(range.limit),
-  );
+  const rows = await withDbErrors(() => historyQuery(db, conversationId, range));
   return rows.reverse();
+}
+
+export interface HistoryRange {
+  after: number;
+  through: number;
+  limit: number;
+}
+
+/** The select behind `listHistoryMessages`, newest first; `db` may carry CTEs (turn-start.ts). */
+export function historyQuery(db: Pick<Database, "select">, conversationId: string, range: HistoryRange) {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        gt(messages.sequence, range.after),
+        lte(messages.sequence, range.through),
+        isNull(messages.refusal),
+        or(
+          and(eq(messages.direction, "outbound"), eq(messages.role, "assistant")),
+          and(eq(messages.direction, "inbound"), or(isNotNull(messages.turnId), isNull(messages.handledAt))),
+        ),
+      ),
+    )
+    .orderBy(desc(messages.sequence))
+    .limit(range.limit);
+}
+
+export interface OutboundValues {
+  role: "assistant" | "system";
+  content: string;
+  platformMessageId?: string;
+  turnId?: string;
+}
+
+function outboundRow(conversation: Conversation, values: OutboundValues): NewMessage {
+  return {
+    conversationId: conversation.id,
+    channel: conversation.channel,
+    chatId: conversation.chatId,
+    direction: "outbound",
+    ...values,
+  };
+}
+
+/**
+ * What `recordOutbound` writes, as companions of another statement (a turn's completion): the
+ * message and the conversation's touch travel with it in one round trip.
+ */
+export function outboundCompanions(db: Database, conversation: Conversation, values: OutboundValues) {
+  return [
+    companionStatement(
+      db,
+      "touched_conversation",
+      db
+        .update(conversations)
+        .set({ lastMessageAt: sql`now()` })
+        .where(eq(conversations.id, conversation.id)),
+    ),
+    companionStatement(
+      db,
+      "recorded_outbound",
+      db.insert(messages).values(outboundRow(conversation, values)).onConflictDoNothing(),
+    ),
+  ];
 }
 
 /** Stores what the host (or the assistant) sent into a conversation. */
 export async function recordOutbound(
   db: Database,
   conversation: Conversation,
-  values: { role: "assistant" | "system"; content: string; platformMessageId?: string; turnId?: string },
+  values: OutboundValues,
 ): Promise<void> {
-  await recordMessage(db, {
-    conversationId: conversation.id,
-    channel: conversation.channel,
-    chatId: conversation.chatId,
-    direction: "outbound",
-    ...values,
-  });
+  await recordMessage(db, outboundRow(conversation, values));
 }
 
 /** Keeps the compacted summary of a conversation's older messages (through `summaryThrough`). */
@@ -183,4 +230,5 @@ export async function saveConversationSummary(
   await withDbErrors(() =>
     db.update(conversations).set({ summary, summaryThrough }).where(eq(conversations.id, conversationId)),
   );
+  await announceChange(db, "conversations");
 }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { announceChange } from "./change-feed.ts";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
 import { ownerIdentities } from "./schema/index.ts";
@@ -30,4 +31,5 @@ export async function setOwnerIdentity(
         },
       }),
   );
+  await announceChange(db, "owner_identities");
 }

@@ -11,8 +11,9 @@ import { AppError, StartupError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { type DatabaseHandle, wrapPostgres } from "./client.ts";
 import { isConnectionError, sqlStateOf } from "./errors.ts";
-import { migrateDatabase } from "./migrate.ts";
+import { checkSchema, migrateDatabase } from "./migrate.ts";
 import { openPglite } from "./pglite.ts";
+import { discardPgliteModule } from "./pglite-module.ts";
 
 export interface OpenDatabaseOptions {
   /** Injected for tests: resolves after `ms`. */
@@ -24,16 +25,20 @@ export async function openDatabase(
   log: Logger,
   options: OpenDatabaseOptions = {},
 ): Promise<DatabaseHandle> {
+  if (config.database.url) discardPgliteModule(); // main.ts may have started it: not needed
   const handle = config.database.url
     ? await openPostgres(config.database.url, config.database.connectTimeoutMs, log, options)
     : await openPglite(join(config.home, "pgdata"));
   try {
     if (handle.backend === "postgres") {
-      const migrator = await wrapPostgres(config.database.url as string, handle.location, 1);
-      try {
-        await migrateDatabase(migrator);
-      } finally {
-        await migrator.close();
+      // The usual start finds the schema current: no second connection, no advisory lock.
+      if ((await checkSchema(handle)) === "behind") {
+        const migrator = await wrapPostgres(config.database.url as string, handle.location, 1);
+        try {
+          await migrateDatabase(migrator);
+        } finally {
+          await migrator.close();
+        }
       }
     } else {
       await migrateDatabase(handle);

@@ -5,6 +5,7 @@
  * The policy (code alphabet, validity, how many may be pending) is `src/core/pairing.ts`.
  */
 import { and, eq, gt } from "drizzle-orm";
+import { announceCommitted } from "./change-feed.ts";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
 import { setOwnerIdentity } from "./identities.ts";
@@ -49,7 +50,7 @@ export async function usePairingCode(
   code: string,
   now: Date,
 ): Promise<PairingCodeRow | undefined> {
-  return inTransaction(db, async (tx) => {
+  const approved = await inTransaction(db, async (tx) => {
     const [row] = await tx
       .update(pairingCodes)
       .set({ status: "approved" })
@@ -71,4 +72,6 @@ export async function usePairingCode(
     });
     return row;
   });
+  if (approved) announceCommitted("owner_identities");
+  return approved;
 }

@@ -14,6 +14,7 @@ import { StartupError } from "../errors.ts";
 import { tightenTree } from "../home.ts";
 import { type DatabaseHandle, wrapPglite } from "./client.ts";
 import { acquireFolderLock, type FolderLock, FolderLockedError } from "./folder-lock.ts";
+import { takePgliteModule } from "./pglite-module.ts";
 
 /** Added to PGlite's own start parameters: buffers sized for one owner's data, not a server's. */
 export const pgliteTuning = ["-c", "shared_buffers=16MB", "-c", "temp_buffers=1MB", "-c", "work_mem=2MB"];
@@ -78,9 +79,14 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
     );
   }
   try {
+    const wasmModule = takePgliteModule();
     if (!isInitialised(dataDir)) await initialiseInChild(dataDir);
-    const { PGlite } = await import("@electric-sql/pglite");
-    const client = await PGlite.create(dataDir, { startParams: await pgliteStartParams() }).catch((error) => {
+    const [{ PGlite }, startParams, pgliteWasmModule] = await Promise.all([
+      import("@electric-sql/pglite"),
+      pgliteStartParams(),
+      wasmModule,
+    ]);
+    const client = await PGlite.create(dataDir, { startParams, pgliteWasmModule }).catch((error) => {
       throw new StartupError(
         "database_unavailable",
         `cannot open the embedded database at ${dataDir}: ${String(error)}`,

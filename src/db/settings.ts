@@ -1,4 +1,11 @@
+/**
+ * The settings table (configuration below the environment and ironclaw.toml, tool policies,
+ * generated keys). `createSettingsCache` keeps the values a tool call reads in memory; every
+ * `putSetting` announces the change (change-feed.ts), also to other processes.
+ */
 import { eq } from "drizzle-orm";
+import { createCachedLookup } from "./cached-lookup.ts";
+import { announceChange, type ChangeFeed } from "./change-feed.ts";
 import type { Database } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
 import { settings } from "./schema/index.ts";
@@ -20,4 +27,16 @@ export async function putSetting(db: Database, key: string, value: string): Prom
       .values({ key, value })
       .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } }),
   );
+  await announceChange(db, "settings");
+}
+
+/** Reads one setting; undefined when it is not set. */
+export type SettingLookup = (key: string) => Promise<string | undefined>;
+
+/** Settings cached while `feed` is live (read through otherwise). */
+export function createSettingsCache(db: Database, feed: ChangeFeed | undefined): SettingLookup {
+  const lookup = createCachedLookup(feed, "settings", (key) => getSetting(db, key));
+  return function cachedSetting(key) {
+    return lookup.get(key);
+  };
 }

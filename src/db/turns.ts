@@ -3,44 +3,55 @@
  * `src/agent/turn-state.ts`, whose transition table decides which moves are legal; the
  * compare-and-set here only guarantees that a move happens once.
  */
+import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { AppError } from "../errors.ts";
 import type { Database } from "./client.ts";
+import { companionStatement } from "./companion-statements.ts";
+import { type Conversation, type OutboundValues, outboundCompanions } from "./conversations.ts";
 import { withDbErrors } from "./errors.ts";
 import {
   conversations,
-  llmCalls,
   type MessageRefusal,
   messages,
   type TurnStatus,
   toolCalls,
   turns,
 } from "./schema/index.ts";
-import { inTransaction } from "./transaction.ts";
 
 export type TurnRow = typeof turns.$inferSelect;
 export type ToolCallRow = typeof toolCalls.$inferSelect;
 
 /**
- * Starts a turn (status `running`) and, in the same transaction, marks its trigger message as
+ * Starts a turn (status `running`) and, in the same statement, marks its trigger message as
  * handled by it: a crash in between can neither leave a turn without its message nor a message
- * answered twice.
+ * answered twice. `state` is the turn's first checkpoint, stored with it.
  */
 export async function createTurn(
   db: Database,
   values: { conversationId: string; triggerMessageId?: string; state?: unknown },
 ): Promise<TurnRow> {
-  return inTransaction(db, async (tx) => {
-    const [row] = await tx.insert(turns).values(values).returning();
-    if (!row) throw new AppError("database_error", "the new turn was not returned");
-    if (values.triggerMessageId) {
-      await tx
-        .update(messages)
-        .set({ turnId: row.id, handledAt: sql`now()` })
-        .where(eq(messages.id, values.triggerMessageId));
-    }
-    return row;
-  });
+  const id = randomUUID();
+  const insert = values.triggerMessageId
+    ? db.with(
+        companionStatement(
+          db,
+          "marked_trigger",
+          db
+            .update(messages)
+            .set({ turnId: id, handledAt: sql`now()` })
+            .where(eq(messages.id, values.triggerMessageId)),
+        ),
+      )
+    : db;
+  const [row] = await withDbErrors(() =>
+    insert
+      .insert(turns)
+      .values({ ...values, id })
+      .returning(),
+  );
+  if (!row) throw new AppError("database_error", "the new turn was not returned");
+  return row;
 }
 
 export async function getTurn(db: Database, id: string): Promise<TurnRow | undefined> {
@@ -50,6 +61,14 @@ export async function getTurn(db: Database, id: string): Promise<TurnRow | undef
 
 /** The columns a status change may set besides the status itself. */
 export type TurnPatch = Partial<Pick<TurnRow, "state" | "error" | "finishedAt">>;
+
+/**
+ * Rows written in the same statement as a status change, whether or not the move wins (as they
+ * were when written just before it): the message the turn sent, and its conversation's touch.
+ */
+export interface TurnCompanions {
+  outbound?: { conversation: Conversation; values: OutboundValues };
+}
 
 /**
  * Compare-and-set on the status: moves the turn to `to` only while it is in one of `from`.
@@ -62,9 +81,13 @@ export async function compareAndSetTurnStatus(
   from: readonly TurnStatus[],
   to: TurnStatus,
   patch: TurnPatch = {},
+  companions: TurnCompanions = {},
 ): Promise<boolean> {
+  const withs = companions.outbound
+    ? outboundCompanions(db, companions.outbound.conversation, companions.outbound.values)
+    : [];
   const rows = await withDbErrors(() =>
-    db
+    (withs.length > 0 ? db.with(...withs) : db)
       .update(turns)
       .set({ ...patch, status: to })
       .where(and(eq(turns.id, id), inArray(turns.status, [...from])))
@@ -106,28 +129,6 @@ export async function listTurnIdsAwaitingApproval(db: Database): Promise<string[
     db.select({ id: turns.id }).from(turns).where(eq(turns.status, "awaiting_approval")),
   );
   return rows.map((row) => row.id);
-}
-
-export async function addTurnUsage(
-  db: Database,
-  id: string,
-  inputTokens: number,
-  outputTokens: number,
-): Promise<void> {
-  await withDbErrors(() =>
-    db
-      .update(turns)
-      .set({
-        inputTokens: sql`${turns.inputTokens} + ${inputTokens}`,
-        outputTokens: sql`${turns.outputTokens} + ${outputTokens}`,
-        iterations: sql`${turns.iterations} + 1`,
-      })
-      .where(eq(turns.id, id)),
-  );
-}
-
-export async function recordLlmCall(db: Database, values: typeof llmCalls.$inferInsert): Promise<void> {
-  await withDbErrors(() => db.insert(llmCalls).values(values));
 }
 
 export async function recordToolCallStart(

@@ -7,6 +7,7 @@
  * ChannelHost, which stamps the registered id on everything the channel hands in.
  */
 import { createRoutineTools } from "../../tools/routines/index.ts";
+import { createSecretRequestTool } from "../../tools/secret-request/index.ts";
 import { AgentService } from "../agent/agent-service.ts";
 import { AgentEventBus } from "../agent/events.ts";
 import { createTurnRecorder } from "../agent/recorder.ts";
@@ -23,18 +24,27 @@ import { createChannelResponder } from "../core/channel-responder.ts";
 import { createCommands } from "../core/commands.ts";
 import { type CommandHandler, createInboundPipeline } from "../core/inbound.ts";
 import { KeyedQueue } from "../core/keyed-queue.ts";
-import { createOwnerCheck, createStrangerReply } from "../core/owner.ts";
+import { createOwnerCheck, createOwnerIdentityCache, createStrangerReply } from "../core/owner.ts";
+import { createChangeFeed } from "../db/change-feed.ts";
 import type { DatabaseHandle } from "../db/client.ts";
-import type { Conversation } from "../db/conversations.ts";
+import { createActiveConversationCache } from "../db/conversation-cache.ts";
+import { type Conversation, getConversation } from "../db/conversations.ts";
+import { createSettingsCache } from "../db/settings.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { ApprovalAction, ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
 import { createChannelHost } from "../plugin/channel-host.ts";
 import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
+import { createStoreSecretsPort } from "../plugin/ports/secrets-port.ts";
 import type { HostSurfaceChannel } from "../plugin/registry.ts";
 import type { Tool } from "../plugin/tool.ts";
+import { guardChannel } from "../safety/chat-guard.ts";
+import { createSafetyLayer } from "../safety/safety-layer.ts";
 import { createRoutinesPort } from "../scheduler/routines-port.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
+import { createCredentialInjector } from "../secrets/injector.ts";
+import { createSecretRequestService } from "../secrets/secret-requests.ts";
+import type { SecretStore } from "../secrets/store.ts";
 import { settleWithin } from "../timeout.ts";
 import { registerPlugins } from "./register-plugins.ts";
 import { startChannelContained } from "./start-channel.ts";
@@ -47,6 +57,8 @@ export interface HostOptions {
   llmDescription: string;
   noLlmMessage: string;
   tools: readonly Tool[];
+  /** Tools the owner installed: behind `tool_search` once there are many tools (agent/tool-offer.ts). */
+  installedTools?: readonly Tool[];
   /** The capabilities tools receive; default built from config (HTTP_ALLOW_HOSTS, the workspace). */
   toolPorts?: ToolPorts;
   /**
@@ -70,6 +82,15 @@ export interface HostOptions {
   surfaces?: Readonly<Record<string, (conversation: Conversation) => Responder>>;
   /** How long one channel's `start()` may take before it is reported failed (default 60 s). */
   channelStartTimeoutMs?: number;
+  /** The stored secrets' values for the leak detector (the secret store's cached list). */
+  storedSecretValues?: () => readonly string[];
+  /**
+   * The encrypted secret store: with it the default tool ports inject mapped credentials at the
+   * HTTP boundary (src/secrets/injector.ts) and `secrets.exists` answers from it.
+   */
+  secretStore?: SecretStore;
+  /** The gateway's base URL once it listens: `secret_request` links point there. */
+  gatewayUrl?: () => string | undefined;
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>;
@@ -81,12 +102,39 @@ export async function createHost(options: HostOptions) {
   );
   bus.subscribe(createTurnRecorder(database.db));
   seedWorkspace(config.workspaceDir);
+  // Leak scans and injection defences at every boundary (src/safety/safety-layer.ts).
+  const safety = createSafetyLayer({
+    config,
+    db: database.db,
+    log: log.child({ component: "safety" }),
+    storedSecretValues: options.storedSecretValues,
+  });
+  // secret_request sends its one-time link straight to the owner's chat, never through the model.
+  const secretRequests = options.secretStore
+    ? createSecretRequestService({
+        db: database.db,
+        store: options.secretStore,
+        gatewayUrl: options.gatewayUrl ?? (() => undefined),
+        deliver: async (conversationId, text) => {
+          const conversation = await getConversation(database.db, conversationId);
+          const channel = conversation && channels.get(conversation.channel);
+          if (!conversation || !channel) return false;
+          await channel.send({ chatId: conversation.chatId }, { text });
+          return true;
+        },
+        now: options.now,
+      })
+    : undefined;
   // Routine tools reach the scheduler lazily: it needs the pipeline, which needs the runner.
   const registry = registerPlugins({
     config,
     channels: options.channels,
     builtinTools: options.tools,
-    hostTools: createRoutineTools(createRoutinesPort(database.db, () => scheduler)),
+    hostTools: [
+      ...createRoutineTools(createRoutinesPort(database.db, () => scheduler)),
+      ...(secretRequests ? [createSecretRequestTool(secretRequests.port)] : []),
+    ],
+    installedTools: options.installedTools ?? [],
   });
   const tools = registry.tools();
   const toolPorts =
@@ -95,24 +143,51 @@ export async function createHost(options: HostOptions) {
       allowHosts: config.httpAllowHosts,
       workspaceDir: config.workspaceDir,
       now: options.now,
+      beforeSend: [safety.outboundScan],
+      ...(options.secretStore
+        ? {
+            credentials: createCredentialInjector({
+              db: database.db,
+              store: options.secretStore,
+              log: log.child({ component: "secrets" }),
+              now: options.now,
+              plainHttpHosts: config.httpAllowHosts,
+            }),
+            secrets: createStoreSecretsPort(options.secretStore.exists),
+          }
+        : {}),
     });
-  const runner = new ToolRunner(tools, log.child({ component: "tools" }), { ports: toolPorts });
+  const runner = new ToolRunner(tools, log.child({ component: "tools" }), {
+    ports: toolPorts,
+    deferredTools: (options.installedTools ?? []).map((tool) => tool.name),
+    resultHooks: [safety.toolResultHook],
+  });
   const queue = new KeyedQueue();
   const registered = registry.channels();
-  const channels = new Map(registered.map((registration) => [registration.id, registration.channel]));
-  const isOwner = createOwnerCheck(registry, database.db);
+  // Everything the host sends to a chat goes through the chat screen; channels start unwrapped.
+  const channels = new Map(
+    registered.map((registration) => [
+      registration.id,
+      guardChannel(registration.channel, safety.chatScreen),
+    ]),
+  );
+  // Hot lookups cached in memory, cleared by every change, this process's or another's.
+  const changes = await createChangeFeed(database);
+  const pairedOwner = createOwnerIdentityCache(database.db, changes);
+  const isOwner = createOwnerCheck(registry, database.db, pairedOwner);
   const agent = new AgentService({
     database,
     llm: options.llm,
     noLlmMessage: options.noLlmMessage,
     runner,
-    gate: createApprovalGate(database.db),
+    gate: createApprovalGate(database.db, createSettingsCache(database.db, changes)),
     // Called only while turns run, after approvalService below exists.
     onPaused: (paused) => approvalService.onPaused(paused),
     bus,
     systemPrompt: createSystemPromptBuilder(config.workspaceDir),
     maxIterations: config.agent.maxIterations,
     historyBudgetTokens: options.historyBudgetTokens,
+    screenAnswer: safety.chatScreen,
     log: log.child({ component: "agent" }),
   });
 
@@ -179,11 +254,13 @@ export async function createHost(options: HostOptions) {
     db: database.db,
     log: log.child({ component: "inbound" }),
     isOwner,
-    strangerReply: createStrangerReply(registry, database.db),
+    strangerReply: createStrangerReply(registry, database.db, pairedOwner),
+    activeConversation: createActiveConversationCache(database.db, changes),
     sendDirect: async (channelId, chatId, text) => {
       await channels.get(channelId)?.send({ chatId }, { text });
     },
     maxMessageChars: config.agent.maxMessageChars,
+    screenInbound: safety.inboundScreen,
     commands,
     queue,
     agent,
@@ -227,6 +304,8 @@ export async function createHost(options: HostOptions) {
     registry,
     responderFor,
     scheduler,
+    /** One-time secret requests (the gateway serves their form); undefined without a secret store. */
+    secretRequests,
     /** Starts the channels, recovers what a crash left behind, then the scheduler. */
     async start(): Promise<void> {
       for (const { id, channel } of registered) {
@@ -275,6 +354,7 @@ export async function createHost(options: HostOptions) {
       const drained = await settleWithin(queue.drain(), graceMs);
       await agent.stop(graceMs);
       if (!drained) await settleWithin(queue.drain(), graceMs);
+      await changes.close();
     },
   };
 }

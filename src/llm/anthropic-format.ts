@@ -11,10 +11,12 @@ import type {
   Message,
   MessageParam,
   StopReason,
+  TextBlockParam,
   Tool,
+  Usage,
 } from "@anthropic-ai/sdk/resources/messages";
 import { LlmError } from "./errors.ts";
-import type { ChatMessage, ChatResponse, ToolCall, ToolSpec } from "./types.ts";
+import type { ChatMessage, ChatResponse, TokenUsage, ToolCall, ToolSpec } from "./types.ts";
 
 export interface AnthropicPrompt {
   system: string | undefined;
@@ -90,6 +92,42 @@ export function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {
   }));
 }
 
+const ephemeral = { type: "ephemeral" } as const;
+
+/**
+ * Prompt-cache breakpoints for a request in a conversation (Anthropic caches a prefix only where
+ * it is told to): one at the end of the system prompt, which covers the tools before it (or on
+ * the last tool when there is no system prompt), and one on the last block of the conversation
+ * so far, so the next turn reads everything before its new messages from the cache. Anthropic
+ * looks back from a breakpoint for the longest cached prefix, so the marker moving from one
+ * message to the next does not change what is matched. A cache write costs more than plain
+ * input, so one-off requests (no cache key) get no breakpoints.
+ */
+export function withCacheBreakpoints(
+  prompt: AnthropicPrompt,
+  tools: Tool[] | undefined,
+): { system: TextBlockParam[] | undefined; messages: MessageParam[]; tools: Tool[] | undefined } {
+  const system: TextBlockParam[] | undefined =
+    prompt.system === undefined
+      ? undefined
+      : [{ type: "text", text: prompt.system, cache_control: ephemeral }];
+  const lastTool = tools?.at(-1);
+  const markedTools =
+    system === undefined && tools && lastTool
+      ? [...tools.slice(0, -1), { ...lastTool, cache_control: ephemeral }]
+      : tools;
+  const messages = prompt.messages.map((message, index) => {
+    if (index !== prompt.messages.length - 1 || !Array.isArray(message.content)) return message;
+    const blocks = [...message.content];
+    const last = blocks.at(-1);
+    if (last && last.type !== "thinking" && last.type !== "redacted_thinking") {
+      blocks[blocks.length - 1] = { ...last, cache_control: ephemeral };
+    }
+    return { ...message, content: blocks } as MessageParam;
+  });
+  return { system, messages, tools: markedTools };
+}
+
 export function mapStopReason(
   reason: StopReason | string | null | undefined,
   hasToolCalls: boolean,
@@ -138,8 +176,23 @@ export function fromAnthropicMessage(
     text,
     toolCalls,
     finishReason: mapStopReason(message.stop_reason, toolCalls.length > 0),
-    usage: { inputTokens: message.usage?.input_tokens ?? 0, outputTokens: message.usage?.output_tokens ?? 0 },
+    usage: fromAnthropicUsage(message.usage),
     provider,
     model: typeof message.model === "string" && message.model ? message.model : model,
+  };
+}
+
+/**
+ * Anthropic reports cached prompt tokens beside `input_tokens`, not inside it; our usage counts
+ * every prompt token in `inputTokens`, so the three are added.
+ */
+export function fromAnthropicUsage(usage: Partial<Usage> | null | undefined): TokenUsage {
+  const cacheRead = usage?.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? 0;
+  return {
+    inputTokens: (usage?.input_tokens ?? 0) + cacheRead + cacheWrite,
+    outputTokens: usage?.output_tokens ?? 0,
+    ...(cacheRead > 0 ? { cacheReadTokens: cacheRead } : {}),
+    ...(cacheWrite > 0 ? { cacheWriteTokens: cacheWrite } : {}),
   };
 }

@@ -6,13 +6,19 @@
  * SDK retries are off (`maxRetries: 0`): our retry/breaker/failover wrappers own that policy.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import type { MessageCreateParamsBase, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type {
+  MessageCreateParamsBase,
+  RawMessageStreamEvent,
+  Usage,
+} from "@anthropic-ai/sdk/resources/messages";
 import {
   fromAnthropicMessage,
+  fromAnthropicUsage,
   mapStopReason,
   toAnthropicPrompt,
   toAnthropicTools,
   validateToolUse,
+  withCacheBreakpoints,
 } from "./anthropic-format.ts";
 import { runWithDeadline } from "./deadline.ts";
 import { LlmError } from "./errors.ts";
@@ -44,12 +50,14 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmC
   async function chat(request: ChatRequest): Promise<ChatResponse> {
     const started = performance.now();
     const prompt = toAnthropicPrompt(request.messages);
+    const tools = request.tools?.length ? toAnthropicTools(request.tools) : undefined;
+    const cacheable = request.cacheKey ? withCacheBreakpoints(prompt, tools) : { ...prompt, tools };
     const body: MessageCreateParamsBase = {
       model,
       max_tokens: request.maxTokens ?? options.defaultMaxTokens ?? 4096,
-      messages: prompt.messages,
-      ...(prompt.system === undefined ? {} : { system: prompt.system }),
-      ...(request.tools?.length ? { tools: toAnthropicTools(request.tools) } : {}),
+      messages: cacheable.messages,
+      ...(cacheable.system === undefined ? {} : { system: cacheable.system }),
+      ...(cacheable.tools ? { tools: cacheable.tools } : {}),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.stop?.length ? { stop_sequences: request.stop } : {}),
     };
@@ -77,7 +85,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmC
     let stopReason: string | null | undefined;
     let finished = false;
     let answeredModel = model;
-    const usage = { inputTokens: 0, outputTokens: 0 };
+    // message_start carries the prompt counts (cached ones apart), message_delta the output so far.
+    const wireUsage: Partial<Usage> = {};
     // Blocks by index: tool_use blocks collect their input as raw JSON text fragments.
     const toolBlocks = new Map<number, { id?: unknown; name?: unknown; json: string }>();
 
@@ -85,8 +94,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmC
       switch (event.type) {
         case "message_start":
           if (event.message?.model) answeredModel = event.message.model;
-          usage.inputTokens = event.message?.usage?.input_tokens ?? 0;
-          usage.outputTokens = event.message?.usage?.output_tokens ?? 0;
+          Object.assign(wireUsage, event.message?.usage ?? {});
           break;
         case "content_block_start":
           if (event.content_block.type === "tool_use") {
@@ -108,8 +116,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmC
           break;
         case "message_delta":
           stopReason = event.delta?.stop_reason ?? stopReason;
-          if (typeof event.usage?.input_tokens === "number") usage.inputTokens = event.usage.input_tokens;
-          if (typeof event.usage?.output_tokens === "number") usage.outputTokens = event.usage.output_tokens;
+          for (const [field, value] of Object.entries(event.usage ?? {})) {
+            if (typeof value === "number") Object.assign(wireUsage, { [field]: value });
+          }
           break;
         case "message_stop":
           finished = true;
@@ -134,7 +143,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmC
       text,
       toolCalls,
       finishReason: mapStopReason(stopReason, toolCalls.length > 0),
-      usage,
+      usage: fromAnthropicUsage(wireUsage),
       provider,
       model: answeredModel,
     };

@@ -11,8 +11,9 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import { LlmError } from "./errors.ts";
-import type { ChatMessage, ChatResponse, ToolCall, ToolSpec } from "./types.ts";
+import type { ChatMessage, ChatResponse, TokenUsage, ToolCall, ToolSpec } from "./types.ts";
 
 export function toOpenAiMessages(messages: readonly ChatMessage[]): ChatCompletionMessageParam[] {
   return messages.map(toOpenAiMessage);
@@ -85,6 +86,19 @@ export function validateToolCall(raw: unknown, provider: string): ToolCall {
   return { id, name, arguments: args };
 }
 
+/**
+ * OpenAI counts cached tokens inside `prompt_tokens` and says how many in
+ * `prompt_tokens_details.cached_tokens`; compatible servers often send no details at all.
+ */
+export function fromOpenAiUsage(usage: CompletionUsage | null | undefined): TokenUsage {
+  const cached = usage?.prompt_tokens_details?.cached_tokens;
+  return {
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+    ...(typeof cached === "number" && cached > 0 ? { cacheReadTokens: cached } : {}),
+  };
+}
+
 type ResponseFields = Omit<ChatResponse, "latencyMs">;
 
 export function fromOpenAiCompletion(
@@ -108,10 +122,7 @@ export function fromOpenAiCompletion(
     text: typeof content === "string" ? content : "",
     toolCalls,
     finishReason: mapFinishReason(choice.finish_reason, toolCalls.length > 0),
-    usage: {
-      inputTokens: completion.usage?.prompt_tokens ?? 0,
-      outputTokens: completion.usage?.completion_tokens ?? 0,
-    },
+    usage: fromOpenAiUsage(completion.usage),
     provider,
     model: typeof completion.model === "string" && completion.model ? completion.model : model,
   };

@@ -12,12 +12,13 @@ import { runWithDeadline } from "./deadline.ts";
 import { LlmError } from "./errors.ts";
 import {
   fromOpenAiCompletion,
+  fromOpenAiUsage,
   mapFinishReason,
   toOpenAiMessages,
   toOpenAiTools,
   validateToolCall,
 } from "./openai-format.ts";
-import type { ChatRequest, ChatResponse, LlmClient } from "./types.ts";
+import type { ChatRequest, ChatResponse, LlmClient, TokenUsage } from "./types.ts";
 
 export type OpenAiProviderName = "openai" | "ollama" | "openai_compatible";
 
@@ -52,6 +53,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmClient 
       ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
       ...(request.stop?.length ? { stop: request.stop } : {}),
+      // OpenAI's own field; compatible servers (Ollama, vLLM, …) cache by prefix without it.
+      ...(request.cacheKey && name === "openai" ? { prompt_cache_key: request.cacheKey } : {}),
     };
     const fields = await runWithDeadline(
       { provider: name, model, timeoutMs, signal: request.signal },
@@ -79,7 +82,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmClient 
     let text = "";
     let finishReason: string | null | undefined;
     let answeredModel = model;
-    const usage = { inputTokens: 0, outputTokens: 0 };
+    let usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
     // Tool calls arrive as fragments keyed by `index`: the first carries id and name, later
     // ones append to `arguments`.
     const partialCalls = new Map<
@@ -89,10 +92,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmClient 
 
     for await (const chunk of stream) {
       if (chunk.model) answeredModel = chunk.model;
-      if (chunk.usage) {
-        usage.inputTokens = chunk.usage.prompt_tokens ?? 0;
-        usage.outputTokens = chunk.usage.completion_tokens ?? 0;
-      }
+      if (chunk.usage) usage = fromOpenAiUsage(chunk.usage);
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const content = choice.delta?.content;

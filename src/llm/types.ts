@@ -32,11 +32,21 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** When given, the provider streams and calls this with each text fragment as it arrives. */
   onTextDelta?: (text: string) => void;
+  /**
+   * Names the conversation for the provider's prompt cache (OpenAI `prompt_cache_key`): requests
+   * with the same key share a cached prefix. Stable per conversation; never a secret.
+   */
+  cacheKey?: string;
 }
 
 export interface TokenUsage {
+  /** Every prompt token, cached ones included (Anthropic reports them apart; they are added). */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from the provider's cache (billed at a fraction). */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the provider's cache by this call (Anthropic). */
+  cacheWriteTokens?: number;
 }
 
 export interface ChatResponse {

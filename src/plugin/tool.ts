@@ -55,6 +55,8 @@ export interface ToolResult {
   /** Text for the model (JSON-encode structured results). */
   content: string;
   isError?: boolean;
+  /** Set by the host's safety scan: injection markers found in the content (shown in the event). */
+  flags?: readonly string[];
 }
 
 export interface Tool {

@@ -1,18 +1,24 @@
 /**
  * Every built-in tool and every host-backed tool passes the one tool contract (tool-contract.ts).
  * The HTTP tool talks to a real local server (the network edge); the routine tools run on a real
- * database and scheduler.
+ * database and scheduler; secret_request on a real database and secret store.
  */
 import { afterAll, describe } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { getOrCreateConversation } from "../../src/db/conversations.ts";
 import { createToolPorts } from "../../src/plugin/ports/index.ts";
 import type { RoutinesPort } from "../../src/plugin/ports/routines-port.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { createRoutinesPort } from "../../src/scheduler/routines-port.ts";
+import { createSecretRequestService } from "../../src/secrets/secret-requests.ts";
+import { createSecretStore } from "../../src/secrets/store.ts";
 import { createEchoTool } from "../../tools/echo/index.ts";
 import { createHttpRequestTool } from "../../tools/http-request/index.ts";
 import { createJsonTool } from "../../tools/json/index.ts";
 import { createRoutineTools } from "../../tools/routines/index.ts";
+import { createSecretRequestTool } from "../../tools/secret-request/index.ts";
 import { createTimeTool } from "../../tools/time/index.ts";
 import { Clock, startScheduledHost } from "../scheduler/support.ts";
 import { createTestDatabase } from "../support/db.ts";
@@ -70,6 +76,30 @@ runToolContract({
       close: async () => {
         server.stop(true);
       },
+    };
+  },
+});
+
+runToolContract({
+  name: "secret_request",
+  async setup() {
+    const database = await createTestDatabase("pglite");
+    const store = createSecretStore({
+      db: database.db,
+      home: mkdtempSync(join(tmpdir(), "ironclaw-contract-")),
+      environmentKey: "c".repeat(40),
+    });
+    const service = createSecretRequestService({
+      db: database.db,
+      store,
+      gatewayUrl: () => "http://127.0.0.1:3000",
+      deliver: async () => true,
+    });
+    return {
+      tool: createSecretRequestTool(service.port),
+      validCall: { name: "github_token", reason: "to read issues" },
+      invalidCalls: [{}, { name: "has space" }, { name: "ok", extra: true }],
+      close: () => database.close(),
     };
   },
 });

@@ -1,6 +1,7 @@
 /**
  * Builds a real host (agent, pipeline, persistence) on a test database, with the real OpenAI
- * SDK talking to the fake OpenAI server and an in-memory channel at the chat edge.
+ * SDK talking to the fake OpenAI server (or the Anthropic SDK to the fake Anthropic API) and an
+ * in-memory channel at the chat edge.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { silentLogger } from "../../src/log.ts";
 import type { Channel } from "../../src/plugin/channel.ts";
 import type { HostSurfaceChannel } from "../../src/plugin/registry.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
+import { startAnthropicFake } from "../fakes/llm/anthropic-fake.ts";
 import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
 import type { Script } from "../fakes/llm/scripted-server.ts";
 import { MemoryChannel } from "../fakes/memory-channel.ts";
@@ -29,17 +31,25 @@ export interface HostHarnessOptions {
   owner?: boolean;
   /** Real channels to start instead of the in-memory one. */
   channels?: (Channel | HostSurfaceChannel)[];
+  /** Which fake LLM API the real SDK talks to (default `openai`). */
+  provider?: "openai" | "anthropic";
+}
+
+function providerEnv(provider: "openai" | "anthropic", url: string): Record<string, string> {
+  return provider === "anthropic"
+    ? { LLM_BACKEND: "anthropic", ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: url }
+    : { OPENAI_API_KEY: "test-key", OPENAI_BASE_URL: `${url}/v1` };
 }
 
 export async function startHostHarness(database: DatabaseHandle, options: HostHarnessOptions = {}) {
-  const llmServer = startOpenAiFake();
+  const provider = options.provider ?? "openai";
+  const llmServer = provider === "anthropic" ? startAnthropicFake() : startOpenAiFake();
   llmServer.enqueue(...(options.script ?? []));
   const home = mkdtempSync(join(tmpdir(), "ironclaw-host-"));
   const config = loadConfig({
     env: {
       IRONCLAW_HOME: home,
-      OPENAI_API_KEY: "test-key",
-      OPENAI_BASE_URL: `${llmServer.url}/v1`,
+      ...providerEnv(provider, llmServer.url),
       LLM_MODEL: "gpt-test",
       LLM_TIMEOUT: "5s",
       ...options.env,

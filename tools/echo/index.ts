@@ -12,11 +12,11 @@ import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 export function createEchoTool(): Tool {
   return defineTool({
     name: "echo",
-    description: "Return the given text unchanged. Useful for testing that tools work.",
+    description: "Returns the text unchanged.",
     parameters: {
       type: "object",
       properties: {
-        text: { type: "string", description: "The text to return" },
+        text: { type: "string" },
       },
       required: ["text"],
       additionalProperties: false,

@@ -124,9 +124,8 @@ export function createHttpRequestTool(deps: HttpRequestToolDeps = {}): Tool {
   return defineTool({
     name: "http_request",
     description:
-      "Make an HTTP(S) request and return the status, content type and body text (the body is " +
-      `cut after ${maxBodyBytes} bytes; a binary body is reported, not shown). Private and local ` +
-      "network addresses are refused unless the owner allowed them.",
+      `HTTP(S) request: status, content type, first ${maxBodyBytes} bytes of body text. ` +
+      "Private and local addresses only if the owner allowed them.",
     parameters: httpRequestSchema,
     risk: "external",
     approval: "unless-auto-approved",

@@ -12,19 +12,14 @@ export const httpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as 
 export const httpRequestSchema = {
   type: "object",
   properties: {
-    method: { type: "string", enum: httpMethods, description: "HTTP method" },
+    method: { type: "string", enum: httpMethods },
     url: {
       type: "string",
       pattern: "^[Hh][Tt][Tt][Pp][Ss]?://",
       maxLength: 8192,
-      description: "Absolute http:// or https:// URL",
     },
-    headers: {
-      type: "object",
-      additionalProperties: { type: "string" },
-      description: "Request headers by name",
-    },
-    body: { type: "string", description: "Request body (not allowed for GET and HEAD)" },
+    headers: { type: "object", additionalProperties: { type: "string" } },
+    body: { type: "string", description: "not for GET or HEAD" },
   },
   required: ["method", "url"],
   additionalProperties: false,

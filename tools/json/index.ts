@@ -19,17 +19,12 @@ export function createJsonTool(): Tool {
   return defineTool({
     name: "json",
     description:
-      "Parse a JSON document and return the value at a path, JSON-encoded. Path syntax: " +
-      "`a.b.c` for keys, `items[0].name` for array elements (`items[-1]` is the last), " +
-      '`["key.with.dots"]` for unusual keys, optional leading `$`; omit the query for the whole document.',
+      'Value at a path in a JSON document, JSON-encoded. Path: a.b.c, items[0].name, items[-1] (last), ["odd.key"].',
     parameters: {
       type: "object",
       properties: {
-        document: { type: "string", description: "The JSON text to parse" },
-        query: {
-          type: "string",
-          description: "Path to select, e.g. items[0].name or a.b.c; empty or omitted = whole document",
-        },
+        document: { type: "string" },
+        query: { type: "string", description: "path; omit for the whole document" },
       },
       required: ["document"],
       additionalProperties: false,

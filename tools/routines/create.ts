@@ -11,8 +11,7 @@ import { failure, refusalOf, result, scheduleDoc, view } from "./support.ts";
 export function createRoutineCreateTool(routines: RoutinesPort): Tool {
   return defineTool({
     name: "routine_create",
-    description:
-      "Schedule a prompt to run by itself (reminders, checks); results come to this chat. Waits for the owner's approval.",
+    description: "Schedule a prompt to run by itself (reminders, checks); results come to this chat.",
     risk: "write",
     approval: "always",
     parameters: {
@@ -21,7 +20,7 @@ export function createRoutineCreateTool(routines: RoutinesPort): Tool {
         name: { type: "string" },
         schedule: { type: "string", description: scheduleDoc },
         timezone: { type: "string", description: "IANA, default the owner's" },
-        prompt: { type: "string", description: "instruction, e.g. Remind the owner to pay rent" },
+        prompt: { type: "string", description: "e.g. Remind the owner to pay rent" },
         notify: {
           type: "string",
           enum: ["attention", "success", "failure"],

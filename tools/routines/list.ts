@@ -9,7 +9,7 @@ import { result, view } from "./support.ts";
 export function createRoutineListTool(routines: RoutinesPort): Tool {
   return defineTool({
     name: "routine_list",
-    description: "List routines with next and last run.",
+    description: "List routines and their runs.",
     risk: "read",
     approval: "never",
     parameters: { type: "object", properties: {}, additionalProperties: false },

@@ -10,7 +10,7 @@ import {
 } from "../../src/plugin/ports/routines-port.ts";
 import type { ToolResult } from "../../src/plugin/tool.ts";
 
-export const scheduleDoc = 'cron, 5 fields (6 with seconds), e.g. "0 9 * * 1" = Mondays 9:00';
+export const scheduleDoc = 'cron, e.g. "0 9 * * 1" = Mondays 9:00 (6 fields: seconds first)';
 
 export function result(value: unknown): ToolResult {
   return { content: JSON.stringify(value) };

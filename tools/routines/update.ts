@@ -13,15 +13,13 @@ import { defineTool } from "../../src/plugin/define-tool.ts";
 import type { RoutinesPort } from "../../src/plugin/ports/routines-port.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { describeRoutineChanges, routineChanges } from "./change.ts";
-import { currentRoutine, failure, findRoutine, refusalOf, result, scheduleDoc, view } from "./support.ts";
+import { currentRoutine, failure, findRoutine, refusalOf, result, view } from "./support.ts";
 
 export function createRoutineUpdateTool(routines: RoutinesPort): Tool {
   const canonicalTimezone = (timezone: string) => routines.canonicalTimezone(timezone);
   return defineTool({
     name: "routine_update",
-    description:
-      "Change a routine. Changing its prompt, schedule, timezone or notify, or enabling it, waits for " +
-      "the owner's approval; disabling it does not.",
+    description: "Change or enable/disable a routine.",
     risk: "write",
     // The strictest tier any call can have; approvalFor lowers it for changes that add nothing.
     approval: "always",
@@ -29,8 +27,9 @@ export function createRoutineUpdateTool(routines: RoutinesPort): Tool {
       type: "object",
       properties: {
         name: { type: "string" },
-        schedule: { type: "string", description: scheduleDoc },
-        timezone: { type: "string", description: "IANA" },
+        // Formats as in routine_create, which is always offered beside it.
+        schedule: { type: "string" },
+        timezone: { type: "string" },
         prompt: { type: "string" },
         notify: { type: "string", enum: ["attention", "success", "failure"] },
         catch_up: { type: "string", enum: ["once", "skip"] },

@@ -18,17 +18,14 @@ export interface TimeToolDeps {
 export function createTimeTool(deps: TimeToolDeps = {}): Tool {
   return defineTool({
     name: "time",
-    description:
-      "Get the current date and time. Optionally pass an IANA timezone (e.g. Europe/Berlin, " +
-      "America/New_York, Asia/Tokyo); returns ISO time with offset, UTC time, a readable local " +
-      "time, the weekday and unix seconds.",
+    description: "Current date, time and weekday; the owner's timezone unless given.",
     parameters: {
       type: "object",
       properties: {
         timezone: {
           type: "string",
           minLength: 1,
-          description: "IANA timezone name such as Europe/Berlin; defaults to the owner's timezone",
+          description: "IANA, e.g. Europe/Berlin",
         },
       },
       additionalProperties: false,

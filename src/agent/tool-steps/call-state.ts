@@ -18,7 +18,8 @@ export type ToolCallOutcome =
 
 export interface ToolCallState {
   readonly prepared: PreparedCall;
-  readonly context: ToolContext;
+  /** Steps may narrow it (the system-files step guards the workspace) before execute. */
+  context: ToolContext;
   /** `proposed`: the model just asked for it; `approved`: the owner approved this stored call. */
   readonly origin: "proposed" | "approved";
   outcome?: ToolCallOutcome;

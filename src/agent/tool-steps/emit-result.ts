@@ -30,6 +30,7 @@ export function emitToolResult(
     content: result.content,
     isError: result.isError === true,
     status,
+    ...(result.flags?.length ? { flags: result.flags } : {}),
   });
 }
 

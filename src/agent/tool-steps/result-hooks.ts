@@ -1,16 +1,18 @@
 /**
- * Where the host inspects a result before the model (or a chat) sees it. The list is empty
- * today; the safety issue adds the leak scan here. Hooks run in order on the capped text, each
+ * Where the host inspects a result before the model (or a chat) sees it; the host adds the
+ * safety scan here (src/safety/tool-result-guard.ts). Hooks run in order on the capped text, each
  * receiving the previous one's result. A hook that throws fails closed: the result is withheld
  * and the model is told so, because a scan that could not run must not let its input through.
  */
 import type { Logger } from "../../log.ts";
-import type { ToolContext, ToolResult } from "../../plugin/tool.ts";
+import type { ToolContext, ToolResult, ToolRisk } from "../../plugin/tool.ts";
 import type { ToolStep } from "./call-state.ts";
 
 export interface ToolResultHookInput {
   /** The tool's registered name. */
   tool: string;
+  /** What the tool declared it does to the world (`external` = it fetched content from outside). */
+  risk?: ToolRisk;
   result: ToolResult;
   context: ToolContext;
 }
@@ -27,7 +29,7 @@ export function createResultHooksStep(hooks: readonly ToolResultHook[], log: Log
     let result = outcome.result;
     for (const hook of hooks) {
       try {
-        result = await hook({ tool, result, context: state.context });
+        result = await hook({ tool, risk: state.prepared.tool?.risk, result, context: state.context });
       } catch (error) {
         log.warn("tool result hook failed; result withheld", { tool, error });
         state.outcome = {

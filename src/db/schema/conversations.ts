@@ -29,7 +29,7 @@ export const conversations = pgTable(
   ],
 );
 
-export const messageRefusals = ["too_long", "empty", "unsupported"] as const;
+export const messageRefusals = ["too_long", "empty", "unsupported", "secret"] as const;
 export type MessageRefusal = (typeof messageRefusals)[number];
 
 /**

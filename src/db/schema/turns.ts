@@ -52,6 +52,9 @@ export const llmCalls = pgTable(
     model: freeText("model").notNull(),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
+    /** Of the input tokens, how many the provider read from / wrote to its prompt cache. */
+    cacheReadTokens: integer("cache_read_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
     latencyMs: integer("latency_ms").notNull(),
     costMicros: integer("cost_micros"),
     cached: integer("cached").notNull().default(0),

@@ -26,8 +26,12 @@ export interface ToolPortsOptions {
   workspaceDir?: string;
   fetch?: HttpPortOptions["fetch"];
   lookup?: HttpPortOptions["lookup"];
-  /** Host-side credential injection at the HTTP boundary (the secrets issue provides it). */
+  /** Checks on every outbound hop before credentials are injected (the safety layer's scan). */
+  beforeSend?: HttpPortOptions["beforeSend"];
+  /** Host-side credential injection at the HTTP boundary (src/secrets/injector.ts). */
   credentials?: HttpPortOptions["credentials"];
+  /** What `secrets.exists` asks (src/plugin/ports/secrets-port.ts); default: no secret exists. */
+  secrets?: SecretsPort;
   now?: () => Date;
 }
 
@@ -37,10 +41,11 @@ export function createToolPorts(options: ToolPortsOptions = {}): ToolPorts {
       allowHosts: options.allowHosts ?? [],
       fetch: options.fetch,
       lookup: options.lookup,
+      beforeSend: options.beforeSend,
       credentials: options.credentials,
     }),
     workspace: options.workspaceDir ? createWorkspacePort(options.workspaceDir) : noWorkspace,
-    secrets: createEmptySecretsPort(),
+    secrets: options.secrets ?? createEmptySecretsPort(),
     now: options.now ?? (() => new Date()),
   };
 }

@@ -26,7 +26,15 @@ function event(name: string, data: Record<string, unknown>): string {
 
 function usageOf(reply: ScriptedReply) {
   const usage = reply.usage ?? { inputTokens: 12, outputTokens: 6 };
-  return { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens };
+  const cacheRead = usage.cacheReadTokens ?? 0;
+  const cacheWrite = usage.cacheWriteTokens ?? 0;
+  // Anthropic reports cached prompt tokens beside input_tokens, which counts only the rest.
+  return {
+    input_tokens: usage.inputTokens - cacheRead - cacheWrite,
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cacheRead,
+    output_tokens: usage.outputTokens,
+  };
 }
 
 function parsedInput(raw: string | undefined): unknown {
@@ -55,7 +63,7 @@ function messageStart(body: Record<string, unknown>, reply: ScriptedReply): stri
     content: [],
     stop_reason: null,
     stop_sequence: null,
-    usage: { input_tokens: usageOf(reply).input_tokens, output_tokens: 1 },
+    usage: { ...usageOf(reply), output_tokens: 1 },
   };
   return event("message_start", { message });
 }

@@ -40,6 +40,8 @@ function usageOf(reply: ScriptedReply) {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
+    // OpenAI counts cached tokens inside prompt_tokens and always sends the details.
+    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens ?? 0, audio_tokens: 0 },
   };
 }
 

@@ -19,7 +19,12 @@ export interface ScriptedReply {
   /** Characters of `text` per streamed frame (default 4); long replies stream faster in bigger pieces. */
   textChunkSize?: number;
   toolCalls?: ScriptedToolCall[];
-  usage?: { inputTokens: number; outputTokens: number };
+  /**
+   * `inputTokens` counts every prompt token; `cacheReadTokens` / `cacheWriteTokens` say how many
+   * of them came from / went into the provider's prompt cache. Each fake puts them where its real
+   * API does (OpenAI inside `prompt_tokens`, Anthropic beside `input_tokens`).
+   */
+  usage?: { inputTokens: number; outputTokens: number; cacheReadTokens?: number; cacheWriteTokens?: number };
 }
 
 export type ErrorFault =
@@ -50,6 +55,8 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: Record<string, unknown>;
+  /** The body exactly as it arrived, for byte-level comparisons (prompt caching, request size). */
+  rawBody: string;
 }
 
 export interface FakeLlmServer {
@@ -136,6 +143,7 @@ export function startScriptedServer(protocol: FakeProtocol): FakeLlmServer {
       path: url.pathname,
       headers: Object.fromEntries(request.headers.entries()),
       body,
+      rawBody: text,
     });
     const getRoute = protocol.getRoutes?.[url.pathname];
     if (request.method === "GET" && getRoute !== undefined) return json(200, getRoute);

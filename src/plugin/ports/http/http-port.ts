@@ -12,6 +12,7 @@
  */
 import { checkDestination, createDestinationPolicy, type LookupAll, lookupAll } from "./destination-check.ts";
 import {
+  type BeforeSendHook,
   type CredentialInjector,
   type FetchFunction,
   type OutgoingRequest,
@@ -19,7 +20,13 @@ import {
   sendRequest,
 } from "./send-request.ts";
 
-export type { CredentialInjector, FetchFunction, OutgoingRequest, SendOutcome } from "./send-request.ts";
+export type {
+  BeforeSendHook,
+  CredentialInjector,
+  FetchFunction,
+  OutgoingRequest,
+  SendOutcome,
+} from "./send-request.ts";
 export { RequestRefusedError } from "./send-request.ts";
 
 export interface HttpPort {
@@ -42,7 +49,12 @@ export interface HttpPortOptions {
   fetch?: FetchFunction;
   /** Name resolution used by the SSRF check; defaults to `dns.promises.lookup(name, { all: true })`. */
   lookup?: LookupAll;
-  /** Host-side credential injection per hop; the secrets issue provides it. Default: adds nothing. */
+  /**
+   * Checks run on every hop, in order, after the destination check and before `credentials`
+   * (the safety layer's outbound scan sees the request without secrets). A hook refuses by throwing.
+   */
+  beforeSend?: readonly BeforeSendHook[];
+  /** Host-side credential injection per hop (src/secrets/injector.ts). Default: adds nothing. */
   credentials?: CredentialInjector;
   /** Redirects followed when the caller names no limit. Default 5. */
   maxRedirects?: number;
@@ -61,6 +73,7 @@ export function createHttpPort(options: HttpPortOptions): HttpPort {
         signal,
         maxRedirects: maxRedirects ?? defaultRedirects,
         credentials: options.credentials,
+        beforeSend: options.beforeSend,
       }),
   };
 }

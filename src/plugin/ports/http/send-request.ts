@@ -18,10 +18,18 @@ export interface OutgoingRequest {
 }
 
 /**
- * Adds the host's credentials for `url` to `headers` (a copy used for that one hop). The secrets
- * issue maps secret names to hosts; until then the hook adds nothing.
+ * Adds the host's credentials for `url` to `headers` (a copy used for that one hop); returns the
+ * URL to fetch instead when a credential goes into the URL (query, path), else nothing.
+ * src/secrets/injector.ts provides it from the owner's credential mappings.
  */
-export type CredentialInjector = (url: URL, headers: Headers) => void | Promise<void>;
+export type CredentialInjector = (url: URL, headers: Headers) => URL | undefined | Promise<URL | undefined>;
+
+/**
+ * Runs on each hop after its destination check and before credentials are injected, in order
+ * (the safety layer's outbound scan): it sees the request as the tool wrote it, and refuses it by
+ * throwing RequestRefusedError.
+ */
+export type BeforeSendHook = (request: OutgoingRequest, signal: AbortSignal) => void | Promise<void>;
 
 export interface SendOptions {
   fetch: FetchFunction;
@@ -29,6 +37,7 @@ export interface SendOptions {
   signal: AbortSignal;
   maxRedirects: number;
   credentials?: CredentialInjector;
+  beforeSend?: readonly BeforeSendHook[];
 }
 
 export interface SendOutcome {
@@ -63,6 +72,31 @@ function redirectedRequest(previous: OutgoingRequest, status: number, next: URL)
   return body === undefined ? { method, url: next, headers } : { method, url: next, headers, body };
 }
 
+/**
+ * One fetch. When a credential went into the URL, a network error could quote that URL, so its
+ * message is rebuilt around the URL the tool wrote and the original (with its cause) is dropped.
+ */
+async function fetchHop(options: SendOptions, target: URL, request: OutgoingRequest, headers: Headers) {
+  try {
+    return await options.fetch(target, {
+      method: request.method,
+      headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      redirect: "manual",
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (target === request.url || options.signal.aborted) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: unknown }).code;
+    const safe = new Error(
+      message.replaceAll(target.href, request.url.href).replaceAll(target.pathname, request.url.pathname),
+    );
+    if (typeof code === "string") Object.assign(safe, { code });
+    throw safe;
+  }
+}
+
 export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendOutcome> {
   let current = request;
   for (let redirects = 0; ; redirects += 1) {
@@ -70,15 +104,10 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     if (refusal !== null) {
       throw new RequestRefusedError(redirects === 0 ? refusal : `Redirect ${redirects}: ${refusal}`);
     }
+    for (const hook of options.beforeSend ?? []) await hook(current, options.signal);
     const headers = new Headers(current.headers);
-    await options.credentials?.(current.url, headers);
-    const response = await options.fetch(current.url, {
-      method: current.method,
-      headers,
-      ...(current.body === undefined ? {} : { body: current.body }),
-      redirect: "manual",
-      signal: options.signal,
-    });
+    const target = (await options.credentials?.(current.url, headers)) ?? current.url;
+    const response = await fetchHop(options, target, current, headers);
     const location = response.headers.get("location");
     if (!redirectStatuses.has(response.status) || location === null) {
       return { response, url: current.url, redirects };
