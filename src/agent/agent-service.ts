@@ -50,6 +50,8 @@ export interface AgentServiceOptions {
    * later turn (a model that echoes a secret must not put it in the database or the next request).
    */
   screenAnswer?: (text: string, channel: string) => Promise<string>;
+  /** How tool outputs are shown to the model (passed to the loop). */
+  presentToolOutput?: (tool: string, content: string) => string;
   log: Logger;
 }
 
@@ -177,6 +179,7 @@ export class AgentService {
           log: turnLog,
           turnId,
           conversationId: conversation.id,
+          presentToolOutput: this.options.presentToolOutput,
         },
         state,
         decisions,

@@ -49,6 +49,12 @@ export interface LoopDependencies {
   conversationId: string;
   /** The turn's tool ceiling; `read-only` while an installed skill is active. Default `full`. */
   ceiling?: ToolCeiling;
+  /**
+   * How a tool's output is shown to the model (the host wraps every one as data, see
+   * src/safety/injection.ts). Applied only to the request: the turn's state, events and stored
+   * results keep what the tool returned.
+   */
+  presentToolOutput?: (tool: string, content: string) => string;
 }
 
 export type LoopOutcome =
@@ -111,8 +117,15 @@ async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTo
   const tools = withTools ? deps.runner.offeredSpecs(messages) : [];
   const started = performance.now();
   try {
+    const present = deps.presentToolOutput;
     const response = await deps.llm.chat({
-      messages,
+      messages: present
+        ? messages.map((message) =>
+            message.role === "tool"
+              ? { ...message, content: present(message.name, message.content) }
+              : message,
+          )
+        : messages,
       tools: tools.length > 0 ? tools : undefined,
       signal: deps.signal,
       cacheKey: deps.conversationId,

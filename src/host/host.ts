@@ -39,6 +39,7 @@ import { createStoreSecretsPort } from "../plugin/ports/secrets-port.ts";
 import type { HostSurfaceChannel } from "../plugin/registry.ts";
 import type { Tool } from "../plugin/tool.ts";
 import { guardChannel } from "../safety/chat-guard.ts";
+import { presentToolOutput } from "../safety/injection.ts";
 import { createSafetyLayer } from "../safety/safety-layer.ts";
 import { createRoutinesPort } from "../scheduler/routines-port.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
@@ -188,6 +189,7 @@ export async function createHost(options: HostOptions) {
     maxIterations: config.agent.maxIterations,
     historyBudgetTokens: options.historyBudgetTokens,
     screenAnswer: safety.chatScreen,
+    presentToolOutput,
     log: log.child({ component: "agent" }),
   });
 

@@ -5,11 +5,10 @@
  * (private keys, system-file dumps are withheld), then the injection defences: a result carrying
  * injection markers (phrases, role markers, control tokens, our delimiters) is wrapped as a
  * delimited data block naming its source, with its control sequences escaped, and the markers are
- * flagged on the result (the `tool-result` event carries them) and in the turn's log. Content
- * from outside — every result of an `external` tool (fetched pages, API answers) — is wrapped as
- * data whether or not it shows markers: an injection phrase we do not know must still arrive as
- * data. Results the host itself produced (time, json, routines) pass as written unless they
- * carry markers. Every finding becomes a `leak_events` row.
+ * flagged on the result (the `tool-result` event carries them) and in the turn's log. Every other
+ * output is shown to the model as a data block too, when the request is built (the loop's
+ * `presentToolOutput`), so stored results and events keep what the tool returned. Every finding
+ * becomes a `leak_events` row.
  */
 import type { ToolResultHook } from "../agent/tool-steps/result-hooks.ts";
 import { eventsOf, type SafetyAudit } from "./audit.ts";
