@@ -37,6 +37,19 @@ export async function runCli(args: string[], env: Record<string, string>): Promi
   return { exitCode, stdout, stderr };
 }
 
+/**
+ * Every assistant a test or benchmark started and has not seen exit: killed when this process
+ * exits, so a failing test (or a benchmark that throws) never leaves an assistant running.
+ */
+const runningChildren = new Set<Bun.Subprocess>();
+
+/** Kills every assistant still running (the test preload calls it after all tests). */
+export function killLeftoverAssistants(): void {
+  for (const child of runningChildren) child.kill("SIGKILL");
+  runningChildren.clear();
+}
+process.once("exit", killLeftoverAssistants);
+
 export interface RunningAssistant {
   child: Bun.Subprocess<"ignore", "pipe", "pipe">;
   /** stderr so far */
@@ -57,6 +70,8 @@ export function startAssistant(
     stdout: "pipe",
     stderr: "pipe",
   });
+  runningChildren.add(child);
+  void child.exited.then(() => runningChildren.delete(child));
   let output = "";
   const waiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
   const pump = (async () => {
