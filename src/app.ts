@@ -24,6 +24,8 @@ import { type Gateway, startGateway } from "./gateway/server.ts";
 import { createThreadFeed } from "./gateway/thread-feed.ts";
 import { prepareHome } from "./home.ts";
 import { createHost, type Host } from "./host/host.ts";
+import { detectJobEngine } from "./host/job-tools.ts";
+import { createInstalledToolSet } from "./host/wasm-setup.ts";
 import { createIdleCollector } from "./idle-collector.ts";
 import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -32,6 +34,7 @@ import { isHostSurface } from "./plugin/registry.ts";
 import { readStoredConfigSecrets } from "./secrets/config-source.ts";
 import { createSecretRequestRoutes } from "./secrets/secret-request-routes.ts";
 import { createSecretStore, type SecretStore } from "./secrets/store.ts";
+import { createStartupPhases, type StartupPhases } from "./startup-phases.ts";
 
 export interface App {
   config: Config;
@@ -63,6 +66,8 @@ export async function loadFullConfig(
   log: Logger | undefined,
   /** Where the logger created here writes (when `log` is not given); stderr by default. */
   write?: (line: string) => void,
+  /** Start-up marks `config`, `database` and `settings` here (startup-phases.ts). */
+  phases?: StartupPhases,
 ): Promise<{
   config: Config;
   database: DatabaseHandle;
@@ -77,7 +82,9 @@ export async function loadFullConfig(
   const bootLog = log ?? createLogger({ level: bootConfig.log.level, format: bootConfig.log.format, write });
   bootLog.addSecrets(configuredSecrets(bootConfig));
   prepareHome(bootConfig.home, bootLog);
+  phases?.mark("config");
   const database = await openDatabase(bootConfig, bootLog);
+  phases?.mark("database");
   try {
     const secrets = createSecretStore({
       db: database.db,
@@ -94,6 +101,7 @@ export async function loadFullConfig(
     });
     bootLog.addSecrets(configuredSecrets(config));
     bootLog.addSecrets(await secrets.listSecretValues());
+    phases?.mark("settings");
     return { config, database, file, log: bootLog, secrets, storedSecrets: stored.values };
   } catch (error) {
     await database.close();
@@ -102,11 +110,12 @@ export async function loadFullConfig(
 }
 
 export async function startApp(options: StartOptions): Promise<App> {
+  const phases = createStartupPhases();
   const errors = options.terminal?.errors ?? process.stderr;
   const notify = options.notify ?? ((line: string) => errors.write(`${line}\n`));
   // Log lines go to stderr until the terminal chat opens (if it does), then to a file.
   const logSink = options.log ? undefined : createLogSink((line) => errors.write(`${line}\n`));
-  const loaded = await loadFullConfig(options.env, options.log, logSink?.write);
+  const loaded = await loadFullConfig(options.env, options.log, logSink?.write, phases);
   let { config } = loaded;
   const { database, log } = loaded;
   for (const warning of config.warnings) log.warn(warning);
@@ -127,6 +136,7 @@ export async function startApp(options: StartOptions): Promise<App> {
   // Probing for a local Ollama (network) overlaps with loading the channels' SDKs (CPU).
   const llmSetup = resolveLlmSetup(config.llm, log.child({ component: "llm" }));
   llmSetup.catch(() => {}); // awaited below; a channel failing first must not leave it unhandled
+  const jobEngine = detectJobEngine(config); // never rejects: no engine is a reason, not an error
   const channels = await createEnabledChannels(config, {
     interactive: options.interactive ?? Boolean(process.stdin.isTTY),
     terminal: { input: options.terminal?.input, output: options.terminal?.output },
@@ -145,11 +155,18 @@ export async function startApp(options: StartOptions): Promise<App> {
   for (const channel of describeChannels(config)) {
     if (!channel.enabled) log.info("channel off", { channel: channel.id, reason: channel.reason });
   }
+  phases.mark("channels");
 
   const llm = await llmSetup;
+  phases.mark("llm");
   const noLlmMessage = `${llmSetupHint} Run \`ironclaw doctor\` to see what is configured now.`;
   if (llm) log.info("LLM ready", { llm: llm.description });
   else notify(noLlmMessage);
+  const jobSetup = await jobEngine;
+  if (jobSetup.ok)
+    log.info("container jobs ready", { engine: `${jobSetup.engine.name} ${jobSetup.engine.version}` });
+  else if (jobSetup.jobs.dockerHost) notify(`Container jobs are off: ${jobSetup.reason}.`);
+  else log.info("container jobs off", { reason: jobSetup.reason });
 
   // What the host says on API threads (restart notices too) goes out on the API's event stream.
   const feed = createThreadFeed();
@@ -163,13 +180,17 @@ export async function startApp(options: StartOptions): Promise<App> {
     llmDescription: llm?.description ?? "not configured",
     noLlmMessage,
     tools: createBuiltinTools(),
+    jobEngine: jobSetup,
     channels,
     surfaces: { api: (conversation) => feed.responderFor(conversation.chatId) },
     secretStore: loaded.secrets,
     gatewayUrl: () => gatewayUrl,
     storedSecretValues: () => loaded.secrets.cachedSecretValues(),
+    installedToolSet: createInstalledToolSet({ home: config.home, db: database.db, log }),
   });
+  phases.mark("host");
   await host.start();
+  phases.mark("host-start");
 
   const gateway = startGateway({
     host: config.gateway.host,
@@ -202,6 +223,8 @@ export async function startApp(options: StartOptions): Promise<App> {
   gatewayUrl = gateway.url;
   // Garbage from a burst of turns is given back once the process goes quiet (idle-collector.ts).
   const idleCollector = createIdleCollector();
+  phases.mark("gateway");
+  log.debug("start-up timings", phases.fields());
   log.info("ready", { gateway: gateway.url, database: database.backend });
 
   let stopping: Promise<void> | undefined;

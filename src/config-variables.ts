@@ -115,6 +115,18 @@ export const variables: readonly VariableSpec[] = [
     parse: parseInteger(1, 1_000_000),
     default: "32000",
   },
+  {
+    name: "TOOL_BUILD_MAX_ATTEMPTS",
+    doc: "Builds tool_build may try in one turn before the model must stop",
+    parse: parseInteger(1, 20),
+    default: "3",
+  },
+  {
+    name: "TOOL_BUILD_ALLOW_WILDCARD_HOSTS",
+    doc: "Whether tools the agent builds may ask for *.example.com hosts (bare * is always refused)",
+    parse: parseBoolean,
+    default: "true",
+  },
   // Each channel declares its own variables (channels/<name>/config.ts, listed in channels/index.ts).
   ...channelVariables,
   {
@@ -186,6 +198,23 @@ export const variables: readonly VariableSpec[] = [
     default: "30m",
   },
   {
+    name: "EMBEDDING_BACKEND",
+    doc: "Memory embeddings: openai, ollama, openai_compatible, local (deterministic, offline) or none (full-text search only)",
+    parse: parseOneOf(["openai", "ollama", "openai_compatible", "local", "none"] as const),
+    default: "none",
+  },
+  { name: "EMBEDDING_MODEL", doc: "Embedding model id (default per backend)", parse: parseNonEmpty },
+  {
+    name: "EMBEDDING_DIMENSION",
+    doc: "Dimension of the embedding model's vectors (default per backend)",
+    parse: parseInteger(1, 16000),
+  },
+  {
+    name: "EMBEDDING_BASE_URL",
+    doc: "Base URL of the /v1/embeddings server (default: the backend's, OPENAI_BASE_URL or OLLAMA_BASE_URL)",
+    parse: parseUrl(["http", "https"]),
+  },
+  {
     name: "LOG_LEVEL",
     doc: "debug, info, warn or error",
     parse: parseOneOf(["debug", "info", "warn", "error"] as const),
@@ -196,6 +225,28 @@ export const variables: readonly VariableSpec[] = [
     doc: "json or pretty",
     parse: parseOneOf(["json", "pretty"] as const),
     default: "pretty",
+  },
+  {
+    name: "DOCKER_HOST",
+    doc: "Container engine for jobs (unix:///run/podman/podman.sock, tcp://…); unset = the usual Docker/Podman sockets",
+    parse: parseNonEmpty,
+  },
+  {
+    name: "AGENT_MAX_PARALLEL_JOBS",
+    doc: "Container jobs running at once",
+    parse: parseInteger(1, 100),
+    default: "5",
+  },
+  {
+    name: "SANDBOX_IMAGE",
+    doc: "Image jobs run in instead of the built sandbox (`ironclaw sandbox build`)",
+    parse: parseNonEmpty,
+  },
+  {
+    name: "JOB_ALLOW_HOSTS",
+    doc: "Comma list of extra hosts (globs like *.example.com) jobs may reach through the egress proxy",
+    parse: parseList,
+    default: "",
   },
 ];
 

@@ -27,7 +27,10 @@ export type ErrorCode =
   | "invalid_input"
   | "unauthorized"
   | "forbidden"
-  | "cancelled";
+  | "cancelled"
+  | "engine_unavailable"
+  | "sandbox_image_missing"
+  | "job_limit_reached";
 
 export interface AppErrorOptions {
   cause?: unknown;

@@ -2,10 +2,12 @@
  * What a trivial turn sends to the LLM: the exact request bytes the real OpenAI and Anthropic SDKs
  * put on the wire for "ping" (system prompt, history, tool definitions, cache fields), with the
  * built-in tools only and with 30 dummy tools installed (then the model gets the core tools and
- * `tool_search`). Also checks that a second turn repeats the first turn's bytes as its prefix,
+ * `tool_search`), and with the secret store on (as `ironclaw run` has it, adding `secret_request`).
+ * Also checks that a second turn repeats the first turn's bytes as its prefix,
  * which is what lets the provider serve it from its prompt cache.
  *
  *   bun scripts/bench/prompt-size.ts
+ *   BENCH_SHOW_REQUEST=1 bun scripts/bench/prompt-size.ts   (also prints each first request)
  */
 import { setOwnerIdentity } from "../../src/db/identities.ts";
 import { createHost } from "../../src/host/host.ts";
@@ -13,6 +15,7 @@ import { createLlmClient } from "../../src/llm/index.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
+import { createSecretStore } from "../../src/secrets/store.ts";
 import { startAnthropicFake } from "../../test/fakes/llm/anthropic-fake.ts";
 import { startOpenAiFake } from "../../test/fakes/llm/openai-fake.ts";
 import { createBuiltinTools } from "../../tools/index.ts";
@@ -29,7 +32,7 @@ function dummyTools(count: number): Tool[] {
   }));
 }
 
-async function measure(provider: "openai" | "anthropic", installed: number) {
+async function measure(provider: "openai" | "anthropic", installed: number, secretStoreOn = false) {
   const fake = provider === "openai" ? startOpenAiFake() : startAnthropicFake();
   const env: Record<string, string> =
     provider === "openai"
@@ -62,6 +65,16 @@ async function measure(provider: "openai" | "anthropic", installed: number) {
     tools: createBuiltinTools(),
     installedTools: dummyTools(installed),
     channels: [channel],
+    ...(secretStoreOn
+      ? {
+          secretStore: createSecretStore({
+            db: database.db,
+            home: config.home,
+            environmentKey: "bench-master-key-0123456789abcdef0123456789",
+          }),
+          gatewayUrl: () => "http://127.0.0.1:3000",
+        }
+      : {}),
   });
   await assistant.start();
   const turn = async (text: string, messageId: string) => {
@@ -82,6 +95,8 @@ async function measure(provider: "openai" | "anthropic", installed: number) {
   await turn("ping", "m1");
   await turn("ping", "m2");
   const [first, second] = fake.requests;
+  // BENCH_SHOW_REQUEST=1 prints the first request as sent, to see where the bytes go.
+  if (process.env.BENCH_SHOW_REQUEST) console.log(first?.rawBody);
   await assistant.stop(1000);
   await database.close();
   await fake.close();
@@ -113,11 +128,15 @@ function prefixRepeated(
   );
 }
 
-for (const installed of [0, 30]) {
+for (const [installed, secretStoreOn] of [
+  [0, false],
+  [0, true],
+  [30, true],
+] as const) {
   for (const provider of ["openai", "anthropic"] as const) {
-    const result = await measure(provider, installed);
+    const result = await measure(provider, installed, secretStoreOn);
     console.log(
-      `${provider.padEnd(9)} "ping" with ${String(installed).padStart(2)} tools installed: ` +
+      `${provider.padEnd(9)} "ping" with ${String(installed).padStart(2)} tools installed${secretStoreOn ? " (secret store on)" : ""}: ` +
         `${result.bytes} bytes, ${result.tools} tool definitions sent; ` +
         `the next turn repeats all of it as its prefix: ${result.repeated ? "yes" : "NO"}`,
     );

@@ -5,7 +5,9 @@
  * TEST_DATABASE_URL as `scripts/with-postgres.sh` sets it). Prints the database round trips of a
  * trivial turn (every statement sent, BEGIN and COMMIT included), p50/p99 for 1 conversation and
  * for 50 concurrent ones, and what a trivial "hi" turn sends to the LLM (bytes and estimated
- * tokens, tool definitions included).
+ * tokens, tool definitions included). Beside the latencies, the CPU time this process spent per
+ * turn (user + system, all threads, from process.cpuUsage()): on a shared machine latency inflates
+ * while another process holds the core, CPU time much less. PostgreSQL's own CPU is not in it.
  *
  *   bun scripts/bench/turn-overhead.ts
  *   bash scripts/with-postgres.sh bun scripts/bench/turn-overhead.ts
@@ -93,6 +95,14 @@ async function oneTurn(chatId: string): Promise<number> {
   return performance.now() - started;
 }
 
+/** Runs `work` and returns its result with this process's CPU milliseconds spent meanwhile. */
+async function withCpu<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const spent = process.cpuUsage(before);
+  return { result, cpuMs: (spent.user + spent.system) / 1000 };
+}
+
 function percentiles(samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (fraction: number) =>
@@ -120,17 +130,27 @@ console.log(
   `trivial "hi" turn sends ${lastRequestBytes} bytes to the LLM (~${Math.ceil(lastRequestBytes / 4)} tokens, tool definitions included)`,
 );
 
-const single: number[] = [];
-for (let index = 0; index < 200; index++) single.push(await oneTurn(`solo-${index % 20}`));
-console.log(`1 conversation:    ${percentiles(single)}`);
+const solo = await withCpu(async () => {
+  const samples: number[] = [];
+  for (let index = 0; index < 200; index++) samples.push(await oneTurn(`solo-${index % 20}`));
+  return samples;
+});
+console.log(
+  `1 conversation:    ${percentiles(solo.result)}  CPU ${(solo.cpuMs / solo.result.length).toFixed(2)} ms per turn`,
+);
 
-const concurrent: number[] = [];
-for (let round = 0; round < 6; round++) {
-  const results = await Promise.all(
-    Array.from({ length: 50 }, (_, index) => oneTurn(`many-${round}-${index}`)),
-  );
-  concurrent.push(...results);
-}
-console.log(`50 conversations:  ${percentiles(concurrent)}  (latency of each turn while 50 run at once)`);
+const many = await withCpu(async () => {
+  const samples: number[] = [];
+  for (let round = 0; round < 6; round++) {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => oneTurn(`many-${round}-${index}`)),
+    );
+    samples.push(...results);
+  }
+  return samples;
+});
+console.log(
+  `50 conversations:  ${percentiles(many.result)}  CPU ${(many.cpuMs / many.result.length).toFixed(2)} ms per turn  (latency of each turn while 50 run at once)`,
+);
 await assistant.stop(1000);
 await database.close();

@@ -18,7 +18,7 @@ import { AppError } from "../errors.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { AgentEventBus } from "./events.ts";
-import { buildHistory, historyRange } from "./history.ts";
+import { buildHistory, type HistoryOptions, historyRange } from "./history.ts";
 import { type GateVerdict, type LoopOutcome, type LoopState, runAgentLoop } from "./loop.ts";
 import { RunningTurns } from "./running-turns.ts";
 import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
@@ -42,9 +42,11 @@ export interface AgentServiceOptions {
   /** Takes over a turn that waits for approval: stores the approvals and asks the owner. */
   onPaused?: (paused: PausedTurn) => Promise<void>;
   bus: AgentEventBus;
-  systemPrompt: () => string;
+  systemPrompt: () => string | Promise<string>;
   maxIterations: number;
   historyBudgetTokens?: number;
+  /** Keeps what a compaction is about to summarize away (history.ts `beforeCompaction`). */
+  beforeCompaction?: HistoryOptions["beforeCompaction"];
   /**
    * The leak scan of a final answer, before it is sent, stored, or read back as history by a
    * later turn (a model that echoes a secret must not put it in the database or the next request).
@@ -117,9 +119,10 @@ export class AgentService {
         budgetTokens: this.options.historyBudgetTokens ?? 24_000,
         llm,
         stored,
+        beforeCompaction: this.options.beforeCompaction,
       });
       initial = {
-        messages: [{ role: "system", content: this.options.systemPrompt() }, ...history],
+        messages: [{ role: "system", content: await this.options.systemPrompt() }, ...history],
         iterations: 0,
       };
     } catch (error) {
@@ -127,7 +130,8 @@ export class AgentService {
       return;
     }
     await this.options.bus.emit({ type: "turn-start", turnId, conversationId: conversation.id });
-    // No checkpoint yet: the turn's first stored state is its pause or its end.
+    // No checkpoint yet: the turn's first stored state is its pause (a turn that ends without one
+    // never stores its state: nothing resumes a finished turn, and its messages are stored rows).
     await this.#drive(turnId, conversation, initial, {}, responder, false);
   }
 
@@ -195,9 +199,10 @@ export class AgentService {
       }
       const answer = (await this.options.screenAnswer?.(outcome.text, conversation.channel)) ?? outcome.text;
       const platformId = await responder.finish(answer);
-      // One statement: the reply and the completion.
+      // One statement: the reply and the completion. The loop state is not stored: it is the whole
+      // history again (serializing it would cost every turn time and bytes in proportion to the
+      // conversation), and nothing reads the state of a completed turn.
       await transitionTurn(database.db, turnId, "running", "completed", {
-        state: outcome.state,
         finishedAt: new Date(),
         companions: {
           outbound: {

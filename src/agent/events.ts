@@ -4,6 +4,7 @@
  * `<noun>-<action>`. A turn starts with `turn-start` and ends with one of `turn-end`,
  * `turn-paused` (to resume after `approval-decided`), `turn-cancelled` or `turn-error`.
  */
+import type { JobEvent } from "../jobs/job-events.ts";
 import type { ToolCall } from "../llm/types.ts";
 
 export type AgentEvent =
@@ -67,7 +68,9 @@ export type AgentEvent =
    * the host stopping (stored `interrupted`; the owner is told after the restart).
    */
   | { type: "turn-cancelled"; turnId: string; conversationId: string; reason: "owner" | "shutdown" }
-  | { type: "turn-error"; turnId: string; conversationId: string; code: string; message: string };
+  | { type: "turn-error"; turnId: string; conversationId: string; code: string; message: string }
+  /** Container jobs (src/jobs/job-events.ts): started, output, status, result. */
+  | JobEvent;
 
 export type AgentEventType = AgentEvent["type"];
 export type AgentEventListener = (event: AgentEvent) => void | Promise<void>;

@@ -53,6 +53,24 @@ export interface HistoryOptions {
   llm?: LlmClient;
   /** The messages of `historyRange` already read (with the turn's start); read here otherwise. */
   stored?: StoredMessage[];
+  /**
+   * Runs after the summary is made and before it replaces the older messages (src/memory/
+   * compaction-notes.ts keeps their durable facts and transcript in memory); a throw cancels
+   * the compaction, so nothing is dropped that was not kept.
+   */
+  beforeCompaction?: (compaction: Compaction) => Promise<void>;
+}
+
+/** What one compaction covers: the stored messages `fromSequence`..`throughSequence`. */
+export interface Compaction {
+  conversationId: string;
+  fromSequence: number;
+  throughSequence: number;
+  /** How many stored messages it covers. */
+  messageCount: number;
+  summary: string;
+  /** The covered exchange as `role: text` lines. */
+  transcript: string;
 }
 
 /** Which stored messages the history of a turn answering `through` is built from. */
@@ -100,6 +118,14 @@ export async function buildHistory(
     if (response.text.trim() && last?.sequence) {
       summary = response.text.trim();
       summaryThrough = last.sequence;
+      await options.beforeCompaction?.({
+        conversationId: conversation.id,
+        fromSequence: older[0]?.sequence ?? last.sequence,
+        throughSequence: last.sequence,
+        messageCount: older.length,
+        summary,
+        transcript,
+      });
       await saveConversationSummary(db, conversation.id, summary, summaryThrough);
       recentStored = stored.slice(stored.length - keep);
     }

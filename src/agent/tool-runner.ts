@@ -5,8 +5,13 @@
  * builds the context a call receives: the host's ports (http, workspace, secrets, clock), the
  * turn's abort signal and ceiling, a logger carrying the tool's name. `createPipeline` runs a
  * call through the one tool pipeline (tool-pipeline.ts).
+ *
+ * A tool's argument validator is compiled on its first call, not at start-up: compiling every
+ * schema (and ajv's meta-schema before the first) costs ~100 ms of start-up for tools a session
+ * may never call; ajv itself (60-odd modules) is loaded then too, synchronously, since `prepare`
+ * is. A schema ajv cannot compile makes that tool's calls error results.
  */
-import { Ajv, type ValidateFunction } from "ajv";
+import type { Ajv, ValidateFunction } from "ajv";
 import type { ChatMessage, ToolCall, ToolSpec } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
@@ -39,7 +44,10 @@ export interface ToolRunnerOptions {
   defaultTimeoutMs?: number;
   /** How long a tool may take to return after its signal aborts; default 1 s. */
   stopGraceMs?: number;
-  /** Installed tools, offered through `tool_search` once there are many tools (tool-offer.ts). */
+  /**
+   * Installed tools, offered through `tool_search` once there are many tools (tool-offer.ts);
+   * tools marked `offer: "on-search"` are deferred too.
+   */
   deferredTools?: readonly string[];
 }
 
@@ -53,15 +61,21 @@ export interface ToolTurn {
   ceiling?: ToolCeiling;
 }
 
+/** ajv's constructor, loaded on first use (see the header). */
+function loadAjv(): typeof Ajv {
+  return (require("ajv") as typeof import("ajv")).Ajv;
+}
+
 const allowEverything: ApprovalGate = async () => ({ action: "run" });
 
 export class ToolRunner {
   readonly #tools = new Map<string, Tool>();
-  readonly #validators = new Map<string, ValidateFunction>();
-  readonly #ajv = new Ajv({ allErrors: true, strict: false });
+  readonly #validators = new Map<string, ValidateFunction | string>();
+  #ajv: Ajv | undefined;
   readonly #options: ToolRunnerOptions;
   readonly #ports: ToolPorts;
-  readonly #offer: ToolOffer;
+  #offer: ToolOffer;
+  readonly #deferred: Set<string>;
   /** Appended to by the host; read on every call, so a hook added later applies from then on. */
   readonly resultHooks: ToolResultHook[];
 
@@ -76,9 +90,37 @@ export class ToolRunner {
     for (const tool of tools) {
       if (this.#tools.has(tool.name)) throw new Error(`duplicate tool name "${tool.name}"`);
       this.#tools.set(tool.name, tool);
-      this.#validators.set(tool.name, this.#ajv.compile(tool.parameters));
     }
-    this.#offer = createToolOffer(this.specs(), new Set(options.deferredTools ?? []));
+    this.#deferred = new Set([
+      ...(options.deferredTools ?? []),
+      ...tools.filter((tool) => tool.offer === "on-search").map((tool) => tool.name),
+    ]);
+    this.#offer = createToolOffer(this.specs(), this.#deferred);
+  }
+
+  /**
+   * Adds or replaces an installed tool while the host runs (src/host/installed-tools.ts): the next
+   * LLM call offers it, and a call already past `prepare` keeps the tool it found.
+   */
+  putTool(tool: Tool, options: { deferred?: boolean } = {}): void {
+    this.#tools.set(tool.name, tool);
+    this.#validators.delete(tool.name);
+    if (options.deferred) this.#deferred.add(tool.name);
+    this.#offer = createToolOffer(this.specs(), this.#deferred);
+  }
+
+  /** Removes a tool (an installed one the owner removed or disabled); true when it was there. */
+  removeTool(name: string): boolean {
+    const removed = this.#tools.delete(name);
+    this.#validators.delete(name);
+    this.#deferred.delete(name);
+    if (removed) this.#offer = createToolOffer(this.specs(), this.#deferred);
+    return removed;
+  }
+
+  /** The definitions that wait behind `tool_search` (what it searches), as they are now. */
+  deferredSpecs(): ToolSpec[] {
+    return this.specs().filter((spec) => this.#deferred.has(spec.name));
   }
 
   get(name: string): Tool | undefined {
@@ -117,7 +159,8 @@ export class ToolRunner {
     if (params === null || typeof params !== "object" || Array.isArray(params)) {
       return { call, tool, error: `Arguments for ${call.name} must be a JSON object.` };
     }
-    const validate = this.#validators.get(call.name) as ValidateFunction;
+    const validate = this.#validatorFor(tool);
+    if (typeof validate === "string") return { call, tool, error: validate };
     if (!validate(params)) {
       const problems = (validate.errors ?? [])
         .map((issue) => `${issue.instancePath || "(root)"} ${issue.message ?? "is invalid"}`)
@@ -125,6 +168,22 @@ export class ToolRunner {
       return { call, tool, error: `Invalid arguments for ${call.name}: ${problems}` };
     }
     return { call, tool, params: params as Record<string, unknown> };
+  }
+
+  /** The compiled validator of `tool`'s parameters, or why its schema cannot be used. */
+  #validatorFor(tool: Tool): ValidateFunction | string {
+    let validator = this.#validators.get(tool.name);
+    if (validator === undefined) {
+      try {
+        this.#ajv ??= new (loadAjv())({ allErrors: true, strict: false });
+        validator = this.#ajv.compile(tool.parameters);
+      } catch (error) {
+        this.log.error("tool parameter schema does not compile", { tool: tool.name, error });
+        validator = `The tool ${tool.name} cannot be called: its parameter schema is invalid.`;
+      }
+      this.#validators.set(tool.name, validator);
+    }
+    return validator;
   }
 
   /** The context one call of `toolName` receives in `turn`. */

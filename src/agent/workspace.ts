@@ -57,12 +57,22 @@ export function createSystemPromptBuilder(directory: string) {
     cache.set(name, { mtimeMs, text });
     return text;
   };
-  return (): string => {
-    const sections = workspaceFiles
-      .map((name) => [name, read(name)] as const)
-      .filter(([, text]) => text.length > 0)
-      .map(([name, text]) => (name === "AGENTS.md" ? text : `## ${name.replace(".md", "")}\n${text}`));
-    sections.push(timeNote);
-    return sections.join("\n\n");
-  };
+  return (): string => composeSystemPrompt(read);
+}
+
+/**
+ * The prompt from the workspace files' raw texts (`read` returns "" for a missing one) and
+ * optional host notes (memory: when to search). The database-backed builder
+ * (src/memory/system-prompt.ts) composes through here too, so both read the same.
+ */
+export function composeSystemPrompt(
+  read: (name: (typeof workspaceFiles)[number]) => string,
+  notes: readonly string[] = [],
+): string {
+  const sections = workspaceFiles
+    .map((name) => [name, read(name)] as const)
+    .filter(([, text]) => text.length > 0)
+    .map(([name, text]) => (name === "AGENTS.md" ? text : `## ${name.replace(".md", "")}\n${text}`));
+  sections.push(...notes, timeNote);
+  return sections.join("\n\n");
 }

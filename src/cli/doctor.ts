@@ -14,10 +14,14 @@ import { openDatabase } from "../db/open.ts";
 import { readSettings } from "../db/settings.ts";
 import { AppError, describeError } from "../errors.ts";
 import { findLooseModes, formatMode } from "../home.ts";
+import { describeJobEngine, detectJobEngine } from "../host/job-tools.ts";
 import { createLogger } from "../log.ts";
+import { describeVectorSupport } from "../memory/vector-advice.ts";
+import { missingToolchain } from "../plugin/wasm/build/toolchain.ts";
 import { readStoredConfigSecrets } from "../secrets/config-source.ts";
 import { createSecretStore } from "../secrets/store.ts";
 import { describeSecretStore } from "./doctor-secrets.ts";
+import { describeInstalledWasmTools } from "./doctor-wasm-tools.ts";
 
 function displayValue(name: string, value: unknown, secret: boolean): string {
   if (value === undefined) return "(unset)";
@@ -53,6 +57,7 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
     : `embedded PGlite in ${config.home}/pgdata`;
   print(`  backend: ${backend}`);
   let secretStoreLines = ["unknown (the database is not reachable)"];
+  let wasmToolLines = ["unknown (the database is not reachable)"];
   try {
     const database = await openDatabase(config, createLogger({ level: "error" }));
     try {
@@ -69,9 +74,11 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
         storedSecrets: stored.values,
       });
       print("  status: connected, schema up to date");
+      print(`  vectors: ${await describeVectorSupport(database, config.values.EMBEDDING_BACKEND)}`);
       const report = await describeSecretStore(store, database.db, config.home);
       secretStoreLines = [...report.lines, ...stored.problems.map((problem) => `warning: ${problem}`)];
       healthy &&= report.healthy;
+      wasmToolLines = await describeInstalledWasmTools(database.db);
     } finally {
       await database.close();
     }
@@ -89,12 +96,22 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   for (const line of secretStoreLines) print(`  ${line}`);
 
   print("");
+  print("WASM tools");
+  for (const line of wasmToolLines) print(`  ${line}`);
+  // tool_build and `tools build` need the toolchain; say so here rather than at the first build.
+  print(`  build toolchain: ${missingToolchain() ?? "ok (componentize-qjs)"}`);
+
+  print("");
   print("Running assistant");
   for (const line of await describeRunningInstance(config)) print(`  ${line}`);
 
   print("");
   print("LLM");
   for (const line of (await options.describeLlm?.(config)) ?? []) print(`  ${line}`);
+
+  print("");
+  print("Container jobs");
+  for (const line of await describeJobEngine(await detectJobEngine(config))) print(`  ${line}`);
 
   print("");
   print("Channels");

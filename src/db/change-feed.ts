@@ -20,10 +20,21 @@ import { sql } from "drizzle-orm";
 import type { Database, DatabaseHandle } from "./client.ts";
 import { withDbErrors } from "./errors.ts";
 
-export type ChangeTopic = "owner_identities" | "conversations" | "settings";
+export type ChangeTopic =
+  | "owner_identities"
+  | "conversations"
+  | "settings"
+  | "wasm_tools"
+  | "memory_documents";
 
 const changeChannel = "ironclaw_changes";
-const topics: readonly ChangeTopic[] = ["owner_identities", "conversations", "settings"];
+const topics: readonly ChangeTopic[] = [
+  "owner_identities",
+  "conversations",
+  "settings",
+  "wasm_tools",
+  "memory_documents",
+];
 /** Every feed of this process: a local change reaches them all (clearing too much is safe). */
 const localFeeds = new Set<(topic: ChangeTopic) => void>();
 
@@ -48,7 +59,13 @@ export function announceCommitted(topic: ChangeTopic): void {
   for (const feed of localFeeds) feed(topic);
 }
 
-/** Listens for changes on `handle`; a handle that cannot listen gives a feed that is never live. */
+/**
+ * Listens for changes on `handle`; a handle that cannot listen gives a feed that is never live.
+ * Resolves at once, without waiting for the LISTEN (on PostgreSQL a connection of its own, opened
+ * during start-up otherwise): until it is established the feed is not live, so caches read
+ * through, and establishing it clears them, which covers anything cached meanwhile. A LISTEN
+ * that cannot be set up leaves the feed not live: slower, never stale.
+ */
 export async function createChangeFeed(handle: DatabaseHandle): Promise<ChangeFeed> {
   const listeners = new Map<ChangeTopic, Set<() => void>>();
   const dispatch = (topic: ChangeTopic) => {
@@ -59,19 +76,23 @@ export async function createChangeFeed(handle: DatabaseHandle): Promise<ChangeFe
   };
   let live = false;
   localFeeds.add(dispatch);
-  const stop = handle.listen
-    ? await handle.listen(
-        changeChannel,
-        (payload) => {
-          if ((topics as readonly string[]).includes(payload)) dispatch(payload as ChangeTopic);
-          else clearAll();
-        },
-        () => {
-          clearAll();
-          live = true;
-        },
-      )
-    : undefined;
+  let closed = false;
+  const listening = handle.listen
+    ? handle
+        .listen(
+          changeChannel,
+          (payload) => {
+            if ((topics as readonly string[]).includes(payload)) dispatch(payload as ChangeTopic);
+            else clearAll();
+          },
+          () => {
+            if (closed) return;
+            clearAll();
+            live = true;
+          },
+        )
+        .catch(() => undefined) // no LISTEN: the feed stays not live (see above)
+    : Promise.resolve(undefined);
   return {
     get live() {
       return live;
@@ -82,8 +103,10 @@ export async function createChangeFeed(handle: DatabaseHandle): Promise<ChangeFe
       listeners.set(topic, set);
     },
     async close() {
+      closed = true;
       live = false;
       localFeeds.delete(dispatch);
+      const stop = await listening;
       await stop?.().catch(() => {});
     },
   };

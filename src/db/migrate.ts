@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { AppError } from "../errors.ts";
 import type { DatabaseHandle } from "./client.ts";
-import { withDbErrors } from "./errors.ts";
+import { sqlStateOf, withDbErrors } from "./errors.ts";
 
 export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));
 const migrationLockKey = 7_041_337;
@@ -26,15 +26,25 @@ export function latestKnownMigration(): number {
   return Math.max(0, ...journal.entries.map((entry) => entry.when));
 }
 
+/** SQLSTATEs of a database that was never migrated: no `drizzle` schema, or no journal table. */
+const neverMigratedStates = new Set(["3F000", "42P01"]);
+
+/**
+ * One query, the start-up path of every restart: a database without the journal table (never
+ * migrated) answers with an error, not a row, which is the rare case. Run outside a transaction
+ * (on PostgreSQL that error would abort it).
+ */
 async function newestAppliedMigration(handle: DatabaseHandle): Promise<number | undefined> {
-  const [exists] = await handle.query<{ present: boolean }>(
-    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`,
-  );
-  if (!exists?.present) return undefined;
-  const [row] = await handle.query<{ newest: string | number | null }>(
-    sql`select max(created_at) as newest from drizzle.__drizzle_migrations`,
-  );
-  return row?.newest == null ? undefined : Number(row.newest);
+  let rows: { newest: string | number | null }[];
+  try {
+    rows = await handle.query(sql`select max(created_at) as newest from drizzle.__drizzle_migrations`);
+  } catch (error) {
+    const state = sqlStateOf(error);
+    if (state && neverMigratedStates.has(state)) return undefined;
+    throw error;
+  }
+  const newest = rows[0]?.newest;
+  return newest == null ? undefined : Number(newest);
 }
 
 /**

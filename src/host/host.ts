@@ -14,7 +14,7 @@ import { createTurnRecorder } from "../agent/recorder.ts";
 import { recoverAfterRestart } from "../agent/recovery.ts";
 import type { Responder } from "../agent/responder.ts";
 import { ToolRunner } from "../agent/tool-runner.ts";
-import { createSystemPromptBuilder, seedWorkspace } from "../agent/workspace.ts";
+import { seedWorkspace } from "../agent/workspace.ts";
 import { loadFingerprintKey } from "../approvals/fingerprint.ts";
 import { createApprovalGate } from "../approvals/policy.ts";
 import { outcomeWords } from "../approvals/prompts.ts";
@@ -32,12 +32,14 @@ import { type Conversation, getConversation } from "../db/conversations.ts";
 import { createSettingsCache } from "../db/settings.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
+import { startHostMemory } from "../memory/host-memory.ts";
 import type { ApprovalAction, ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
 import { createChannelHost } from "../plugin/channel-host.ts";
 import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
 import { createStoreSecretsPort } from "../plugin/ports/secrets-port.ts";
 import type { HostSurfaceChannel } from "../plugin/registry.ts";
 import type { Tool } from "../plugin/tool.ts";
+import { createToolBuildFeature } from "../plugin/wasm/self-build/host-setup.ts";
 import { guardChannel } from "../safety/chat-guard.ts";
 import { presentToolOutput } from "../safety/injection.ts";
 import { createSafetyLayer } from "../safety/safety-layer.ts";
@@ -47,6 +49,9 @@ import { createCredentialInjector } from "../secrets/injector.ts";
 import { createSecretRequestService } from "../secrets/secret-requests.ts";
 import type { SecretStore } from "../secrets/store.ts";
 import { settleWithin } from "../timeout.ts";
+import { hostToolNames } from "./host-tool-names.ts";
+import type { InstalledTools } from "./installed-tools.ts";
+import { createJobFeature, type JobEngineSetup } from "./job-tools.ts";
 import { registerPlugins } from "./register-plugins.ts";
 import { startChannelContained } from "./start-channel.ts";
 
@@ -60,6 +65,13 @@ export interface HostOptions {
   tools: readonly Tool[];
   /** Tools the owner installed: behind `tool_search` once there are many tools (agent/tool-offer.ts). */
   installedTools?: readonly Tool[];
+  /**
+   * The owner's installed WASM tools from the database (installed-tools.ts): loaded before the
+   * registry is filled, then kept in step with the change feed while the host runs.
+   */
+  installedToolSet?: InstalledTools;
+  /** The container engine found at start-up (job-tools.ts); without it no job tool is offered. */
+  jobEngine?: JobEngineSetup;
   /** The capabilities tools receive; default built from config (HTTP_ALLOW_HOSTS, the workspace). */
   toolPorts?: ToolPorts;
   /**
@@ -103,6 +115,13 @@ export async function createHost(options: HostOptions) {
   );
   bus.subscribe(createTurnRecorder(database.db));
   seedWorkspace(config.workspaceDir);
+  // The workspace lives in the database (src/memory/): prompt files, notes, search, compaction notes.
+  const memory = await startHostMemory({
+    config,
+    database,
+    log: log.child({ component: "memory" }),
+    now: options.now,
+  });
   // Leak scans and injection defences at every boundary (src/safety/safety-layer.ts).
   const safety = createSafetyLayer({
     config,
@@ -126,6 +145,44 @@ export async function createHost(options: HostOptions) {
         now: options.now,
       })
     : undefined;
+  const installedTools = [
+    ...(options.installedTools ?? []),
+    ...((await options.installedToolSet?.loadAll()) ?? []),
+  ];
+  // Container jobs: events on the bus; a result that outlives its turn is posted to its chat.
+  const jobs = createJobFeature({
+    setup: options.jobEngine,
+    config,
+    db: database.db,
+    log,
+    emit: (event) => bus.emit(event),
+    credentials: options.secretStore
+      ? createCredentialInjector({
+          db: database.db,
+          store: options.secretStore,
+          log: log.child({ component: "secrets" }),
+          plainHttpHosts: config.httpAllowHosts,
+        })
+      : undefined,
+    deliver: async (conversationId, text) => {
+      const conversation = await getConversation(database.db, conversationId);
+      if (conversation) await responderFor(conversation).notice(text);
+    },
+  });
+  // tool_build needs installed WASM tools to install into; it checks names against the runner.
+  const toolBuildTools = (installed: InstalledTools | undefined): Tool[] =>
+    installed
+      ? [
+          createToolBuildFeature({
+            db: database.db,
+            log,
+            reservedNames: hostToolNames(),
+            values: config.values,
+            isOtherTool: (name) => runner.get(name) !== undefined,
+            afterInstall: () => installed.sync(),
+          }),
+        ]
+      : [];
   // Routine tools reach the scheduler lazily: it needs the pipeline, which needs the runner.
   const registry = registerPlugins({
     config,
@@ -133,9 +190,14 @@ export async function createHost(options: HostOptions) {
     builtinTools: options.tools,
     hostTools: [
       ...createRoutineTools(createRoutinesPort(database.db, () => scheduler)),
+      ...jobs.tools,
+      ...memory.tools,
       ...(secretRequests ? [createSecretRequestTool(secretRequests.port)] : []),
+      ...toolBuildTools(options.installedToolSet),
     ],
-    installedTools: options.installedTools ?? [],
+    installedTools,
+    // Read at each search: tools installed while the host runs are found too.
+    toolSearchCatalog: () => runner.deferredSpecs(),
   });
   const tools = registry.tools();
   const toolPorts =
@@ -158,9 +220,9 @@ export async function createHost(options: HostOptions) {
           }
         : {}),
     });
-  const runner = new ToolRunner(tools, log.child({ component: "tools" }), {
-    ports: toolPorts,
-    deferredTools: (options.installedTools ?? []).map((tool) => tool.name),
+  const runner: ToolRunner = new ToolRunner(tools, log.child({ component: "tools" }), {
+    ports: options.toolPorts ? toolPorts : { ...toolPorts, workspace: memory.workspace },
+    deferredTools: installedTools.map((tool) => tool.name),
     resultHooks: [safety.toolResultHook],
   });
   const queue = new KeyedQueue();
@@ -175,8 +237,23 @@ export async function createHost(options: HostOptions) {
   // Hot lookups cached in memory, cleared by every change, this process's or another's.
   const changes = await createChangeFeed(database);
   const pairedOwner = createOwnerIdentityCache(database.db, changes);
+  // Tools installed, replaced or removed while the host runs are offered from the next LLM call.
+  options.installedToolSet?.attach(
+    {
+      putTool: (tool) => {
+        registry.putInstalledTool(tool);
+        runner.putTool(tool);
+      },
+      removeTool: (name) => {
+        registry.removeTool(name);
+        runner.removeTool(name);
+      },
+    },
+    changes,
+    () => scheduler.poke(),
+  );
   const isOwner = createOwnerCheck(registry, database.db, pairedOwner);
-  const agent = new AgentService({
+  const agent: AgentService = new AgentService({
     database,
     llm: options.llm,
     noLlmMessage: options.noLlmMessage,
@@ -185,7 +262,8 @@ export async function createHost(options: HostOptions) {
     // Called only while turns run, after approvalService below exists.
     onPaused: (paused) => approvalService.onPaused(paused),
     bus,
-    systemPrompt: createSystemPromptBuilder(config.workspaceDir),
+    systemPrompt: memory.systemPrompt(changes),
+    beforeCompaction: memory.beforeCompaction,
     maxIterations: config.agent.maxIterations,
     historyBudgetTokens: options.historyBudgetTokens,
     screenAnswer: safety.chatScreen,
@@ -218,7 +296,7 @@ export async function createHost(options: HostOptions) {
     );
   };
 
-  const approvalService = new ApprovalService({
+  const approvalService: ApprovalService = new ApprovalService({
     database,
     log: log.child({ component: "approvals" }),
     key: await loadFingerprintKey(database.db),
@@ -308,6 +386,8 @@ export async function createHost(options: HostOptions) {
     scheduler,
     /** One-time secret requests (the gateway serves their form); undefined without a secret store. */
     secretRequests,
+    /** The owner's memory documents and search (src/memory/memory.ts). */
+    memory: memory.memory,
     /** Starts the channels, recovers what a crash left behind, then the scheduler. */
     async start(): Promise<void> {
       for (const { id, channel } of registered) {
@@ -334,6 +414,7 @@ export async function createHost(options: HostOptions) {
       await approvalService.recover();
       approvalService.startSweeper();
       await scheduler.start();
+      await jobs.start();
     },
     health(): Record<string, ChannelHealth> {
       return {
@@ -356,6 +437,9 @@ export async function createHost(options: HostOptions) {
       const drained = await settleWithin(queue.drain(), graceMs);
       await agent.stop(graceMs);
       if (!drained) await settleWithin(queue.drain(), graceMs);
+      await options.installedToolSet?.close();
+      await memory.stop();
+      await jobs.stop();
       await changes.close();
     },
   };

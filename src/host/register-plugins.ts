@@ -2,14 +2,13 @@
  * Fills the plugin registry for one host: the host's surfaces that are not chat channels (`api`,
  * `routine`), the channels it was given (plugins, or host surfaces such as the terminal when the
  * wiring marked them so), the built-in tools, the host-backed ones and the installed ones (with
- * `tool_search` when there are many). A channel's owner id comes from its configuration
+ * `tool_search` when some of them may wait behind it). A channel's owner id comes from its configuration
  * declaration (channels/index.ts), looked up by its registered id. A
  * reserved, malformed or duplicate id or name stops the host from being built: that is a wiring
  * mistake or a hostile plugin, and neither may start.
  */
 import { channelOwnerId } from "../../channels/index.ts";
-import { createToolSearchTool } from "../../tools/tool-search/index.ts";
-import { toolSearchThreshold } from "../agent/tool-offer.ts";
+import { createToolSearchTool, type SearchableTool } from "../../tools/tool-search/index.ts";
 import type { Config } from "../config.ts";
 import type { Channel } from "../plugin/channel.ts";
 import {
@@ -27,6 +26,11 @@ export interface PluginSet {
   hostTools: readonly Tool[];
   /** Installed by the owner; beyond a handful of tools in all, reached through `tool_search`. */
   installedTools?: readonly Tool[];
+  /**
+   * What `tool_search` searches: the deferred tools as they are at the time of the call (tools
+   * installed while the host runs included). Without it `tool_search` is not registered.
+   */
+  toolSearchCatalog?: () => readonly SearchableTool[];
 }
 
 export function registerPlugins(plugins: PluginSet): PluginRegistry {
@@ -41,12 +45,7 @@ export function registerPlugins(plugins: PluginSet): PluginRegistry {
   for (const tool of plugins.hostTools) registry.addTool(tool, "host");
   const installed = plugins.installedTools ?? [];
   for (const tool of installed) registry.addTool(tool, "installed");
-  if (installed.length > 0 && registry.tools().length > toolSearchThreshold) {
-    const catalog = installed.map(({ name, description, parameters }) => ({ name, description, parameters }));
-    registry.addTool(
-      createToolSearchTool(() => catalog),
-      "host",
-    );
-  }
+  // Registered whenever a catalog is given: the tool offer leaves it out while nothing waits.
+  if (plugins.toolSearchCatalog) registry.addTool(createToolSearchTool(plugins.toolSearchCatalog), "host");
   return registry;
 }

@@ -62,7 +62,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): LlmC
       ...(request.stop?.length ? { stop_sequences: request.stop } : {}),
     };
     const fields = await runWithDeadline(
-      { provider, model, timeoutMs, signal: request.signal },
+      { provider, model, timeoutMs, signal: request.signal, sdkErrors: Anthropic },
       async (signal) => {
         const onTextDelta = request.onTextDelta;
         if (!onTextDelta) {

@@ -10,13 +10,15 @@
  * trust a stream that ended without its final event; the check after `run` covers that case too.
  */
 import { AppError } from "../errors.ts";
-import { LlmError, toLlmError } from "./errors.ts";
+import { LlmError, type SdkErrorClasses, toLlmError } from "./errors.ts";
 
 export interface DeadlineOptions {
   provider: string;
   model: string;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** The error classes of the SDK `run` calls, for classifying what it throws (errors.ts). */
+  sdkErrors?: SdkErrorClasses;
 }
 
 /** A time limit as the owner reads it: "300 ms", "45 s", "2 min". */
@@ -34,7 +36,7 @@ export async function runWithDeadline<T>(
   options: DeadlineOptions,
   run: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { provider, model, timeoutMs, signal } = options;
+  const { provider, model, timeoutMs, signal, sdkErrors } = options;
   if (signal?.aborted) throw cancelledError(provider, signal.reason);
   const controller = new AbortController();
   let timedOut = false;
@@ -54,7 +56,7 @@ export async function runWithDeadline<T>(
       );
     }
     if (signal?.aborted) return cancelledError(provider, cause);
-    return toLlmError(cause, { provider, model });
+    return toLlmError(cause, { provider, model, sdkErrors });
   };
 
   let result: T;

@@ -10,9 +10,11 @@
  * Contract: `message` is short and safe to show the owner. It never quotes the provider (error
  * bodies may be whole JSON documents, or echo the API key) or the runtime (`ECONNRESET … pass
  * verbose: true …`); that detail stays in `cause`, which only the (redacted) log writes out.
+ *
+ * The SDKs' error classes come in with the call (`sdkErrors`, from the provider that made it):
+ * importing both SDKs here would load them into every process, configured or not (~16 MB and
+ * tens of ms of start-up each), and a provider can only ever throw its own SDK's errors.
  */
-import Anthropic from "@anthropic-ai/sdk";
-import OpenAI from "openai";
 import { AppError, type AppErrorOptions, type ErrorCode } from "../errors.ts";
 
 /** The provider-failure codes of the one ErrorCode union ("not configured" is not a failure of a call). */
@@ -93,8 +95,17 @@ interface ApiErrorLike {
   type?: unknown;
 }
 
-function isApiError(error: unknown): error is ApiErrorLike & Error {
-  return error instanceof OpenAI.APIError || error instanceof Anthropic.APIError;
+// biome-ignore lint/suspicious/noExplicitAny: any error class, whatever its constructor takes
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+/**
+ * The error classes of the SDK that made a call; both SDKs export the same three (the timeout
+ * and connection classes are subclasses of APIError, so they are checked first).
+ */
+export interface SdkErrorClasses {
+  APIError: ErrorClass;
+  APIConnectionError: ErrorClass;
+  APIConnectionTimeoutError: ErrorClass;
 }
 
 const contextLengthPattern =
@@ -105,21 +116,26 @@ export interface ToLlmErrorOptions {
   provider: string;
   model?: string;
   now?: number;
+  /** The calling provider's SDK; without it only runtime errors (fetch, aborts, JSON) are told apart. */
+  sdkErrors?: SdkErrorClasses;
 }
 
 /** Maps anything an SDK (or fetch) throws to an LlmError. An LlmError passes through unchanged. */
 export function toLlmError(error: unknown, options: ToLlmErrorOptions): LlmError {
   if (error instanceof LlmError) return error;
-  const { provider, model } = options;
+  const { provider, model, sdkErrors } = options;
   const base = { provider, cause: error };
 
-  if (
-    error instanceof OpenAI.APIConnectionTimeoutError ||
-    error instanceof Anthropic.APIConnectionTimeoutError
-  ) {
+  if (sdkErrors && error instanceof sdkErrors.APIConnectionTimeoutError) {
     return new LlmError("llm_timeout", `The model provider did not answer in time (${provider})`, base);
   }
-  if (isApiError(error)) return fromApiError(error, options);
+  if (sdkErrors && error instanceof sdkErrors.APIError) {
+    return fromApiError(
+      error as ApiErrorLike & Error,
+      error instanceof sdkErrors.APIConnectionError,
+      options,
+    );
+  }
   if (error instanceof SyntaxError) {
     return new LlmError(
       "llm_invalid_response",
@@ -143,7 +159,11 @@ export function toLlmError(error: unknown, options: ToLlmErrorOptions): LlmError
   return new LlmError("llm_request_failed", `${what} (${where})`, base);
 }
 
-function fromApiError(error: ApiErrorLike & Error, options: ToLlmErrorOptions): LlmError {
+function fromApiError(
+  error: ApiErrorLike & Error,
+  isConnectionError: boolean,
+  options: ToLlmErrorOptions,
+): LlmError {
   const { provider, model } = options;
   const status = error.status;
   const text = `${error.message} ${String(error.code ?? "")} ${String(error.type ?? "")}`;
@@ -180,12 +200,11 @@ function fromApiError(error: ApiErrorLike & Error, options: ToLlmErrorOptions): 
     });
   }
   if (status === 408) return new LlmError("llm_timeout", `The model provider timed out (${provider})`, base);
-  const message =
-    error instanceof OpenAI.APIConnectionError || error instanceof Anthropic.APIConnectionError
-      ? `The model provider could not be reached (${provider})`
-      : status === undefined
-        ? `The model provider reported an error during the answer (${provider})`
-        : `The model provider failed (${provider}, HTTP ${status})`;
+  const message = isConnectionError
+    ? `The model provider could not be reached (${provider})`
+    : status === undefined
+      ? `The model provider reported an error during the answer (${provider})`
+      : `The model provider failed (${provider}, HTTP ${status})`;
   // 409/425, 5xx (and Anthropic's 529 "overloaded") and mid-stream error events (no status) are
   // worth resending; any other 4xx will be rejected again, so it is not retried (failover may
   // still try a different provider, which might accept it).

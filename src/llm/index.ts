@@ -11,18 +11,18 @@
  * The primary backend is LLM_BACKEND, else whichever key is set (OPENAI_API_KEY first, then
  * ANTHROPIC_API_KEY). With neither, `resolveLlmSetup` tries a local Ollama, and returns null when
  * none answers so start-up can print `llmSetupHint` instead of failing on the first message.
+ * Only the SDKs of configured backends are loaded (provider.ts).
  */
 import type { Config } from "../config.ts";
 import type { LlmBackend } from "../config-variables.ts";
 import { ConfigError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { createAnthropicProvider } from "./anthropic.ts";
 import { withResponseCache } from "./cache.ts";
 import { withCallBudget } from "./call-budget.ts";
 import { withCallLog } from "./call-log.ts";
 import { withCircuitBreaker } from "./circuit-breaker.ts";
 import { createFailoverClient } from "./failover.ts";
-import { createOpenAiProvider } from "./openai.ts";
+import { createProvider, trimSlash } from "./provider.ts";
 import { type RetryOptions, withRetry } from "./retry.ts";
 import type { LlmClient } from "./types.ts";
 
@@ -35,6 +35,8 @@ export interface LlmSetup {
   client: LlmClient;
   /** One line for start-up logs and `doctor`, e.g. "openai:gpt-4o-mini (fallbacks: ollama:llama3.2)". */
   description: string;
+  /** Loads the SDKs of the chain's backends (provider.ts); calls load them on demand otherwise. */
+  load(): Promise<void>;
 }
 
 export interface LlmDependencies {
@@ -64,55 +66,6 @@ function pickPrimaryBackend(config: LlmConfig): LlmBackend | undefined {
   return undefined;
 }
 
-function createProvider(
-  backend: LlmBackend,
-  model: string,
-  config: LlmConfig,
-  deps: LlmDependencies,
-): LlmClient {
-  const common = { model, timeoutMs: config.timeoutMs, fetch: deps.fetch };
-  switch (backend) {
-    case "openai":
-      if (!config.openaiApiKey)
-        throw new ConfigError("OPENAI_API_KEY", "must be set to use the openai backend");
-      return createOpenAiProvider({
-        ...common,
-        name: "openai",
-        apiKey: config.openaiApiKey,
-        baseUrl: config.openaiBaseUrl,
-      });
-    case "openai_compatible":
-      if (!config.openaiBaseUrl) {
-        throw new ConfigError("OPENAI_BASE_URL", "must be set to use the openai_compatible backend");
-      }
-      return createOpenAiProvider({
-        ...common,
-        name: "openai_compatible",
-        apiKey: config.openaiApiKey,
-        baseUrl: config.openaiBaseUrl,
-      });
-    case "anthropic":
-      if (!config.anthropicApiKey) {
-        throw new ConfigError("ANTHROPIC_API_KEY", "must be set to use the anthropic backend");
-      }
-      return createAnthropicProvider({
-        ...common,
-        apiKey: config.anthropicApiKey,
-        baseUrl: config.anthropicBaseUrl,
-      });
-    case "ollama":
-      return createOpenAiProvider({
-        ...common,
-        name: "ollama",
-        baseUrl: `${trimSlash(config.ollamaBaseUrl)}/v1`,
-      });
-  }
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, "");
-}
-
 /** Builds the resilient client, or returns null when no backend is chosen and no key is set. */
 export function createLlmClient(config: LlmConfig, deps: LlmDependencies): LlmSetup | null {
   const primary = pickPrimaryBackend(config);
@@ -122,8 +75,9 @@ export function createLlmClient(config: LlmConfig, deps: LlmDependencies): LlmSe
   }
   const primaryModel = config.model ?? defaultModels[primary as keyof typeof defaultModels];
   const chain = [{ backend: primary, model: primaryModel }, ...config.fallbacks];
-  const clients = chain.map(({ backend, model }, position) => {
-    const provider = withCallLog(createProvider(backend, model, config, deps), deps.log);
+  const providers = chain.map(({ backend, model }) => createProvider(backend, model, config, deps));
+  const clients = providers.map((created, position) => {
+    const provider = withCallLog(created, deps.log);
     // One breaker per backend:model, so a fallback to another model on the same backend is
     // still possible when only the first model is failing (rate limits are per model).
     const breaker = withCircuitBreaker(provider, { now: deps.now });
@@ -139,7 +93,10 @@ export function createLlmClient(config: LlmConfig, deps: LlmDependencies): LlmSe
   const client = withResponseCache(budgeted, { now: deps.now });
   const [first, ...rest] = clients.map((entry) => entry.label);
   const description = rest.length ? `${first} (fallbacks: ${rest.join(", ")})` : `${first}`;
-  return { client, description };
+  const load = async () => {
+    await Promise.all(providers.map((provider) => provider.load()));
+  };
+  return { client, description, load };
 }
 
 /** True when an Ollama server answers `GET /api/tags` with 200 within `timeoutMs`. */
@@ -169,9 +126,13 @@ export async function resolveLlmSetup(
   log: Logger,
   deps: Omit<LlmDependencies, "log"> = {},
 ): Promise<LlmSetup | null> {
-  const configured = createLlmClient(config, { ...deps, log });
-  if (configured) return configured;
-  if (!(await detectOllama(config.ollamaBaseUrl, 500, deps.fetch))) return null;
-  log.info("no LLM key set; using the local Ollama", { url: config.ollamaBaseUrl });
-  return createLlmClient({ ...config, backend: "ollama" }, { ...deps, log });
+  let setup = createLlmClient(config, { ...deps, log });
+  if (!setup) {
+    if (!(await detectOllama(config.ollamaBaseUrl, 500, deps.fetch))) return null;
+    log.info("no LLM key set; using the local Ollama", { url: config.ollamaBaseUrl });
+    setup = createLlmClient({ ...config, backend: "ollama" }, { ...deps, log });
+  }
+  // Ready for the first turn: the SDK is imported now, not while the owner waits for an answer.
+  await setup?.load();
+  return setup;
 }

@@ -57,7 +57,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): LlmClient 
       ...(request.cacheKey && name === "openai" ? { prompt_cache_key: request.cacheKey } : {}),
     };
     const fields = await runWithDeadline(
-      { provider: name, model, timeoutMs, signal: request.signal },
+      { provider: name, model, timeoutMs, signal: request.signal, sdkErrors: OpenAI },
       async (signal) => {
         const onTextDelta = request.onTextDelta;
         if (!onTextDelta) {

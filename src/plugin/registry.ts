@@ -113,6 +113,32 @@ export function createPluginRegistry() {
       tools.set(name, registration);
       return registration;
     },
+    /**
+     * Adds or replaces an installed tool (a new version while the host runs). A name held by a
+     * built-in or host tool is refused: an installed tool never shadows one of the host's own.
+     */
+    putInstalledTool(tool: Tool): ToolRegistration {
+      const existing = tools.get(tool.name);
+      if (existing && existing.source !== "installed") {
+        refuse(`tool "${tool.name}" is one of the host's own tools`, {
+          name: tool.name,
+          source: existing.source,
+        });
+      }
+      if (!existing) return this.addTool(tool, "installed");
+      const registration = { tool, source: "installed" as const };
+      tools.set(tool.name, registration);
+      return registration;
+    },
+    /** Removes an installed tool; the host's own tools cannot be removed. True when it was there. */
+    removeTool(name: string): boolean {
+      if (tools.get(name)?.source !== "installed") return false;
+      return tools.delete(name);
+    },
+    /** How a tool was registered; undefined for a name nobody registered. */
+    toolSource(name: string): ToolSource | undefined {
+      return tools.get(name)?.source;
+    },
     channel(id: string): ChannelRegistration | undefined {
       return channels.get(id);
     },

@@ -65,6 +65,12 @@ export interface Tool {
   readonly parameters: Record<string, unknown>;
   readonly risk: ToolRisk;
   readonly approval: ToolApproval;
+  /**
+   * `on-search`: once more than a handful of tools are registered, the model is not sent this
+   * definition with every call but finds it through `tool_search` (rarely used tools: creating a
+   * routine, building a tool). Default `always`. Installed tools are always `on-search`.
+   */
+  readonly offer?: "always" | "on-search";
   /** How long one call may run before it is stopped and reported to the model; default 60 s. */
   readonly timeoutMs?: number;
   execute(params: Record<string, unknown>, context: ToolContext): Promise<ToolResult>;

@@ -68,9 +68,10 @@ export function applyCredential(
 export function createCredentialInjector(options: CredentialInjectorOptions): CredentialInjector {
   const now = options.now ?? (() => new Date());
   const plainHttpHosts = new Set((options.plainHttpHosts ?? []).map(normalizeHost));
-  return async function injectCredentials(url, headers) {
-    const mappings = (await listCredentialMappings(options.db)).filter((mapping) =>
-      mappingApplies(mapping, url),
+  return async function injectCredentials(url, headers, injection) {
+    const allowed = injection?.allowedSecrets;
+    const mappings = (await listCredentialMappings(options.db)).filter(
+      (mapping) => mappingApplies(mapping, url) && (allowed === undefined || allowed.has(mapping.secret)),
     );
     if (mappings.length === 0) return undefined;
     if (url.protocol !== "https:" && !plainHttpHosts.has(normalizeHost(url.hostname))) {

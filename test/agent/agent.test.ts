@@ -44,6 +44,8 @@ forEachBackend("agent turns", ({ database }) => {
     expect(turn?.status).toBe("completed");
     expect(turn?.iterations).toBe(3);
     expect(turn?.inputTokens).toBe(11 + 10 + 20);
+    // A finished turn keeps no copy of its loop state: its steps are the rows checked below.
+    expect(turn?.state).toBeNull();
     const calls = await handle.db
       .select()
       .from(toolCalls)

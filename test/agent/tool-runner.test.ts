@@ -1,10 +1,12 @@
 /**
  * The runner's own guarantees, whatever a tool does: the text the model receives is capped, a
- * cut never splits a character, and a precheck that throws becomes a refusal the model can read.
+ * cut never splits a character, a precheck that throws becomes a refusal the model can read, and
+ * arguments are validated against the schema (compiled on first use) — a schema that does not
+ * compile fails that tool's calls, never the runner or the other tools.
  */
 import { describe, expect, test } from "bun:test";
 import { capOutput, ToolRunner } from "../../src/agent/tool-runner.ts";
-import { silentLogger } from "../../src/log.ts";
+import { createLogger, silentLogger } from "../../src/log.ts";
 import type { Tool } from "../../src/plugin/tool.ts";
 import { createTestToolContext } from "../support/tool-context.ts";
 
@@ -63,5 +65,40 @@ describe("tool runner", () => {
     );
     const plain = new ToolRunner([toolReturning("ok")], silentLogger);
     expect(await plain.precheck(plain.prepare(call), context)).toBeNull();
+  });
+
+  test("arguments are checked against the schema, compiled on the tool's first call", () => {
+    const strict = toolReturning("ok", {
+      parameters: {
+        type: "object",
+        properties: { count: { type: "integer", minimum: 1 } },
+        required: ["count"],
+        additionalProperties: false,
+      },
+    });
+    const runner = new ToolRunner([strict], silentLogger);
+    expect(runner.prepare({ ...call, arguments: '{"count":3}' }).params).toEqual({ count: 3 });
+    expect(runner.prepare({ ...call, arguments: '{"count":0}' }).error).toBe(
+      "Invalid arguments for big: /count must be >= 1",
+    );
+    // The second failing call uses the same compiled validator: still checked, same answer.
+    expect(runner.prepare({ ...call, arguments: '{"count":"3","extra":1}' }).error).toBe(
+      "Invalid arguments for big: (root) must NOT have additional properties; /count must be integer",
+    );
+  });
+
+  test("a schema that does not compile makes that tool's calls error results; other tools still run", () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: "error", format: "json", write: (line) => lines.push(line) });
+    const broken = toolReturning("never", {
+      name: "broken",
+      parameters: { type: "object", properties: { a: { type: "no-such-type" } } },
+    });
+    const runner = new ToolRunner([broken, toolReturning("ok")], log);
+    const refused = runner.prepare({ id: "2", name: "broken", arguments: "{}" });
+    expect(refused.error).toBe("The tool broken cannot be called: its parameter schema is invalid.");
+    expect(refused.params).toBeUndefined();
+    expect(runner.prepare(call).params).toEqual({});
+    expect(lines.some((line) => line.includes("tool parameter schema does not compile"))).toBe(true);
   });
 });

@@ -61,10 +61,14 @@ describe("the assistant process", () => {
     expect(stopped.output).toContain("stopped");
     expect(readFileSync(join(home, "pgdata.lock"), "utf8")).toBe(""); // lock released
 
-    // Second run: the token generated and stored by the first run is still there.
-    const second = startAssistant(env);
+    // Second run: the token generated and stored by the first run is still there. At debug level
+    // the start-up says where its time went, phase by phase (src/startup-phases.ts).
+    const second = startAssistant({ ...env, LOG_LEVEL: "debug" });
     await second.waitFor(/INFO +ready/);
     expect(second.output()).not.toContain("Generated an HTTP API token");
+    expect(second.output()).toMatch(
+      /DEBUG start-up timings totalMs=\d+ cpuMs=\d+ phases=load \d+ms\/\d+ms cpu, config .*database .*gateway \d+ms\/\d+ms cpu/,
+    );
     expect((await second.stop("SIGINT")).exitCode).toBe(0);
 
     const doctor = await runCli(["doctor"], env);

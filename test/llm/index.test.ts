@@ -122,3 +122,47 @@ describe("Ollama detection", () => {
     expect(setup?.description).toBe("openai:gpt-4o-mini");
   });
 });
+
+describe("SDK loading", () => {
+  /** Which SDKs a fresh process has loaded after setting up `llmConfig` (and loading it). */
+  async function sdksLoadedFor(llmConfig: Partial<LlmConfig>): Promise<string[]> {
+    const script = `
+      const { resolveLlmSetup } = await import(${JSON.stringify(`${import.meta.dir}/../../src/llm/index.ts`)});
+      const { silentLogger } = await import(${JSON.stringify(`${import.meta.dir}/../../src/log.ts`)});
+      await resolveLlmSetup(${JSON.stringify(config(llmConfig))}, silentLogger);
+      const loaded = Object.keys(require.cache);
+      const sdks = ["openai", "@anthropic-ai/sdk"].filter((name) =>
+        loaded.some((path) => path.includes("/node_modules/" + name + "/")),
+      );
+      console.log(JSON.stringify(sdks));
+    `;
+    const child = Bun.spawn([process.execPath, "-e", script], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [output, errors] = await Promise.all([
+      new Response(child.stdout).text(),
+      new Response(child.stderr).text(),
+    ]);
+    if ((await child.exited) !== 0) throw new Error(errors);
+    return JSON.parse(output) as string[];
+  }
+
+  test("only the configured backends' SDKs are loaded, and none without an LLM", async () => {
+    expect(await sdksLoadedFor({ openaiApiKey: "k" })).toEqual(["openai"]);
+    expect(await sdksLoadedFor({ anthropicApiKey: "k" })).toEqual(["@anthropic-ai/sdk"]);
+    expect(
+      await sdksLoadedFor({ anthropicApiKey: "k", fallbacks: [{ backend: "ollama", model: "qwen" }] }),
+    ).toEqual(["openai", "@anthropic-ai/sdk"]);
+    expect(await sdksLoadedFor({})).toEqual([]);
+  }, 30_000);
+
+  test("a client used before anyone loaded it loads its SDK on the first call", async () => {
+    const setup = createLlmClient(config({ openaiApiKey: "k", openaiBaseUrl: `${ollama.url}/v1` }), {
+      log: silentLogger,
+    });
+    ollama.enqueue({ text: "loaded on demand" });
+    expect((await setup?.client.chat(hello))?.text).toBe("loaded on demand");
+  });
+});

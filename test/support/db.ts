@@ -12,7 +12,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import { type Extensions, PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { type DatabaseBackend, type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { migrateDatabase, migrationsFolder } from "../../src/db/migrate.ts";
@@ -86,9 +86,15 @@ export async function prepareTemplates(): Promise<void> {
 }
 
 /** A fresh migrated database, private to the caller. Close it when done. */
-export async function createTestDatabase(backend: DatabaseBackend): Promise<DatabaseHandle> {
+export async function createTestDatabase(
+  backend: DatabaseBackend,
+  options: { extensions?: Extensions } = {},
+): Promise<DatabaseHandle> {
   if (backend === "pglite") {
-    const client = await PGlite.create({ loadDataDir: await ensurePgliteTemplate() });
+    const client = await PGlite.create({
+      loadDataDir: await ensurePgliteTemplate(),
+      extensions: options.extensions,
+    });
     return wrapPglite(client, "memory://test");
   }
   await ensurePostgresTemplate();

@@ -22,6 +22,7 @@ export function createEchoTool(): Tool {
       additionalProperties: false,
     },
     risk: "read",
+    offer: "on-search",
     approval: "never",
     async execute(params): Promise<ToolResult> {
       return { content: params.text };

@@ -30,6 +30,7 @@ export function createJsonTool(): Tool {
       additionalProperties: false,
     },
     risk: "read",
+    offer: "on-search",
     approval: "never",
     async execute(params): Promise<ToolResult> {
       let document: unknown;

@@ -13,6 +13,7 @@ export function createRoutineCreateTool(routines: RoutinesPort): Tool {
     name: "routine_create",
     description: "Schedule a prompt to run by itself (reminders, checks); results come to this chat.",
     risk: "write",
+    offer: "on-search",
     approval: "always",
     parameters: {
       type: "object",

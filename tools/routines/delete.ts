@@ -23,6 +23,7 @@ export function createRoutineDeleteTool(routines: RoutinesPort): Tool {
     name: "routine_delete",
     description: "Delete a routine.",
     risk: "write",
+    offer: "on-search",
     approval: "unless-auto-approved",
     parameters: {
       type: "object",

@@ -12,6 +12,7 @@ export function createRoutineRunTool(routines: RoutinesPort): Tool {
     name: "routine_run",
     description: "Run a routine once now.",
     risk: "write",
+    offer: "on-search",
     approval: "unless-auto-approved",
     parameters: {
       type: "object",

@@ -21,6 +21,7 @@ export function createRoutineUpdateTool(routines: RoutinesPort): Tool {
     name: "routine_update",
     description: "Change or enable/disable a routine.",
     risk: "write",
+    offer: "on-search",
     // The strictest tier any call can have; approvalFor lowers it for changes that add nothing.
     approval: "always",
     parameters: {

@@ -19,16 +19,18 @@ const namePattern = "^[A-Za-z][A-Za-z0-9_.-]{0,63}$";
 export function createSecretRequestTool(port: SecretRequestPort): Tool {
   return defineTool({
     name: "secret_request",
+    // Sent on every turn while the secret store is on: every word is paid for (issue #14).
     description:
-      "Ask the owner to add a secret (API key, token) you need, by name. The owner gets a private " +
-      "link to enter it; you never see the value. Use the name later only where a tool asks for a secret name.",
+      "Ask the owner to store a secret you need (API key, token). They get a private link; you " +
+      "never see the value, only pass its name where a tool asks for a secret.",
     risk: "write",
+    offer: "on-search",
     approval: "always",
     parameters: {
       type: "object",
       properties: {
-        name: { type: "string", pattern: namePattern, description: "secret name, e.g. github_token" },
-        reason: { type: "string", maxLength: 200, description: "why it is needed, shown to the owner" },
+        name: { type: "string", pattern: namePattern, description: "e.g. github_token" },
+        reason: { type: "string", maxLength: 200, description: "shown to the owner" },
       },
       required: ["name"],
       additionalProperties: false,

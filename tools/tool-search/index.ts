@@ -42,7 +42,8 @@ export function matchTools(catalog: readonly SearchableTool[], query: string): S
 export function createToolSearchTool(catalog: () => readonly SearchableTool[]): Tool {
   return defineTool({
     name: toolSearchName,
-    description: "Find more installed tools by keywords; matches become callable.",
+    description:
+      "Find more tools by keywords (routines, jobs, secrets, building or installed tools); matches become callable.",
     parameters: {
       type: "object",
       properties: { query: { type: "string" } },
@@ -56,7 +57,7 @@ export function createToolSearchTool(catalog: () => readonly SearchableTool[]): 
       const matches = matchTools(tools, params.query);
       if (matches.length === 0) {
         const names = tools.map((tool) => tool.name).join(", ");
-        return { content: `No installed tool matches "${params.query}". Installed: ${names || "none"}.` };
+        return { content: `No tool matches "${params.query}". Searchable: ${names || "none"}.` };
       }
       return { content: JSON.stringify({ tools: matches }) };
     },

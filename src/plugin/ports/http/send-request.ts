@@ -5,10 +5,17 @@
  * destination check, the hop count is capped, and credentials are not carried to another origin.
  * Credentials the host injects (`credentials`) are added to each hop's own copy of the headers
  * after its check, so they reach exactly the host they were mapped to and never a redirect target.
+ * Each hop's connection is pinned to the addresses its own check approved (see FetchFunction).
  */
-import { checkDestination, type DestinationPolicy } from "./destination-check.ts";
+import { type DestinationPolicy, type PinnedAddresses, resolveDestination } from "./destination-check.ts";
 
-export type FetchFunction = (input: URL, init: RequestInit) => Promise<Response>;
+/**
+ * Makes one hop's request. `input` is the URL as the tool wrote it (plus any credential the host
+ * put in it), with the host name, never an IP; `pinned` holds the addresses the destination check
+ * approved for that name (undefined for a host in HTTP_ALLOW_HOSTS). The default
+ * (pinned-fetch.ts) connects only to those; a test fake may route by name and ignore them.
+ */
+export type FetchFunction = (input: URL, init: RequestInit, pinned?: PinnedAddresses) => Promise<Response>;
 
 export interface OutgoingRequest {
   method: string;
@@ -22,7 +29,19 @@ export interface OutgoingRequest {
  * URL to fetch instead when a credential goes into the URL (query, path), else nothing.
  * src/secrets/injector.ts provides it from the owner's credential mappings.
  */
-export type CredentialInjector = (url: URL, headers: Headers) => URL | undefined | Promise<URL | undefined>;
+export type CredentialInjector = (
+  url: URL,
+  headers: Headers,
+  options?: CredentialInjectionOptions,
+) => URL | undefined | Promise<URL | undefined>;
+
+export interface CredentialInjectionOptions {
+  /**
+   * The only secrets this request may carry (a WASM tool passes the ones its manifest names);
+   * undefined = every mapping that applies, as for built-in tools.
+   */
+  allowedSecrets?: ReadonlySet<string>;
+}
 
 /**
  * Runs on each hop after its destination check and before credentials are injected, in order
@@ -38,6 +57,8 @@ export interface SendOptions {
   maxRedirects: number;
   credentials?: CredentialInjector;
   beforeSend?: readonly BeforeSendHook[];
+  /** Secrets the injector may use for this request (see CredentialInjectionOptions). */
+  allowedSecrets?: ReadonlySet<string>;
 }
 
 export interface SendOutcome {
@@ -76,15 +97,22 @@ function redirectedRequest(previous: OutgoingRequest, status: number, next: URL)
  * One fetch. When a credential went into the URL, a network error could quote that URL, so its
  * message is rebuilt around the URL the tool wrote and the original (with its cause) is dropped.
  */
-async function fetchHop(options: SendOptions, target: URL, request: OutgoingRequest, headers: Headers) {
+async function fetchHop(
+  options: SendOptions,
+  target: URL,
+  request: OutgoingRequest,
+  headers: Headers,
+  pinned: PinnedAddresses | undefined,
+) {
   try {
-    return await options.fetch(target, {
+    const init: RequestInit = {
       method: request.method,
       headers,
       ...(request.body === undefined ? {} : { body: request.body }),
       redirect: "manual",
       signal: options.signal,
-    });
+    };
+    return await options.fetch(target, init, pinned);
   } catch (error) {
     if (target === request.url || options.signal.aborted) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -100,14 +128,16 @@ async function fetchHop(options: SendOptions, target: URL, request: OutgoingRequ
 export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<SendOutcome> {
   let current = request;
   for (let redirects = 0; ; redirects += 1) {
-    const refusal = await checkDestination(current.url, options.policy, options.signal);
-    if (refusal !== null) {
+    const verdict = await resolveDestination(current.url, options.policy, options.signal);
+    if (!verdict.allowed) {
+      const { refusal } = verdict;
       throw new RequestRefusedError(redirects === 0 ? refusal : `Redirect ${redirects}: ${refusal}`);
     }
     for (const hook of options.beforeSend ?? []) await hook(current, options.signal);
     const headers = new Headers(current.headers);
-    const target = (await options.credentials?.(current.url, headers)) ?? current.url;
-    const response = await fetchHop(options, target, current, headers);
+    const injection = options.allowedSecrets ? { allowedSecrets: options.allowedSecrets } : undefined;
+    const target = (await options.credentials?.(current.url, headers, injection)) ?? current.url;
+    const response = await fetchHop(options, target, current, headers, verdict.pinned);
     const location = response.headers.get("location");
     if (!redirectStatuses.has(response.status) || location === null) {
       return { response, url: current.url, redirects };
