@@ -354,6 +354,7 @@ export async function createHost(options: HostOptions) {
     timezone: config.timezone,
     heartbeat: config.heartbeat,
     workspaceDir: config.workspaceDir,
+    readHeartbeatDocument: async () => (await memory.memory.get("HEARTBEAT.md"))?.content,
     llm: options.llm,
     channelFor: (id) => channels.get(id),
     startTurn: (message) => pipeline.handle(message),

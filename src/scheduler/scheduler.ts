@@ -67,6 +67,11 @@ export interface SchedulerOptions {
   timezone: string;
   heartbeat: HeartbeatSettings;
   workspaceDir: string;
+  /**
+   * HEARTBEAT.md as the owner's memory holds it (src/memory/); undefined when memory has no such
+   * document, and then the file in `workspaceDir` is read.
+   */
+  readHeartbeatDocument?: () => Promise<string | undefined>;
   llm: LlmClient | null;
   channelFor: (id: string) => Channel | undefined;
   /** Stores a prompt routine's synthetic message and queues its turn (the inbound pipeline). */
@@ -222,7 +227,7 @@ export class Scheduler {
       if (inQuietHours(now, this.options.heartbeat.quietHours, this.options.timezone)) {
         pass = "quiet hours (HEARTBEAT_QUIET_HOURS)";
       } else {
-        checklist = this.#readChecklist();
+        checklist = await this.#readChecklist();
         if (!checklist) pass = `${HEARTBEAT_FILE} has nothing to check (no LLM call)`;
       }
     }
@@ -268,7 +273,7 @@ export class Scheduler {
       );
       return;
     }
-    const checklist = routine.kind === "heartbeat" ? this.#readChecklist() : "";
+    const checklist = routine.kind === "heartbeat" ? await this.#readChecklist() : "";
     if (!(await claimPendingRun(this.options.db, run.id, now))) return;
     if (routine.kind === "heartbeat" && !checklist) {
       await finishRun(this.options.db, run.id, {
@@ -336,7 +341,9 @@ export class Scheduler {
     if (!existsSync(path)) writeFileSync(path, heartbeatTemplate);
   }
 
-  #readChecklist(): string {
+  async #readChecklist(): Promise<string> {
+    const document = await this.options.readHeartbeatDocument?.();
+    if (document !== undefined) return effectiveChecklist(document);
     const path = join(this.options.workspaceDir, HEARTBEAT_FILE);
     return existsSync(path) ? effectiveChecklist(readFileSync(path, "utf8")) : "";
   }

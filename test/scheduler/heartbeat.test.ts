@@ -4,8 +4,6 @@
  * hours skip the check; three failures in a row slow it down and tell the owner once.
  */
 import { expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { getOrCreateConversation } from "../../src/db/conversations.ts";
 import { getRoutineByName } from "../../src/db/routines.ts";
@@ -30,7 +28,8 @@ forEachBackend("heartbeat", ({ database }) => {
       channels: options.channels,
     });
     await getOrCreateConversation(handle.db, channel.id, "chat-1");
-    const checklist = (text: string) => writeFileSync(join(h.config.workspaceDir, "HEARTBEAT.md"), text);
+    // The checklist lives in the owner's memory (the file is read only while memory has none).
+    const checklist = (text: string) => h.host.memory.write("HEARTBEAT.md", text);
     return { handle, clock, h, checklist, channel };
   }
 
@@ -57,7 +56,7 @@ forEachBackend("heartbeat", ({ database }) => {
   test("HEARTBEAT_OK, streamed, is never sent; one lean call carries the checklist", async () => {
     const { clock, h, checklist } = await start();
     try {
-      checklist("# Checks\n- Is the nightly backup older than a day?\n");
+      await checklist("# Checks\n- Is the nightly backup older than a day?\n");
       h.llmServer.enqueue({ text: "HEARTBEAT_OK" });
       clock.set("2026-11-23T09:00:00Z");
       await h.tick();
@@ -90,7 +89,7 @@ forEachBackend("heartbeat", ({ database }) => {
         .update(conversations)
         .set({ lastMessageAt: sql`now() - interval '1 hour'` })
         .where(sql`${conversations.channel} = 'other'`);
-      checklist("- Anything due today?\n");
+      await checklist("- Anything due today?\n");
       h.llmServer.enqueue({ text: "The car insurance renewal is due today." });
       clock.set("2026-11-23T09:00:00Z");
       await h.tick();
@@ -112,7 +111,7 @@ forEachBackend("heartbeat", ({ database }) => {
       at: "2026-11-23T21:50:00Z",
     });
     try {
-      checklist("- Anything urgent?\n");
+      await checklist("- Anything urgent?\n");
       clock.set("2026-11-23T22:00:00Z"); // 23:00 in Berlin
       await h.tick();
       expect(await h.runs("heartbeat")).toHaveLength(0);
@@ -134,7 +133,7 @@ forEachBackend("heartbeat", ({ database }) => {
   test("three failures in a row: the owner is told once and the heartbeat backs off", async () => {
     const { clock, h, checklist, handle } = await start();
     try {
-      checklist("- Check the mail server.\n");
+      await checklist("- Check the mail server.\n");
       // Every 30 minutes until the third failure, then an hour later, then two hours.
       for (const [index, slot] of ["09:00", "09:30", "10:00", "11:00"].entries()) {
         const routine = await getRoutineByName(handle.db, "heartbeat");
