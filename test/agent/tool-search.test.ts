@@ -74,6 +74,27 @@ forEachBackend("tool search", ({ database }) => {
     expect(JSON.stringify(nextTurn?.body.tools)).toBe(JSON.stringify(searching?.body.tools));
   });
 
+  test("rarely used built-in tools (offer: on-search) wait behind tool_search too, and are found by it", async () => {
+    const harness = await startHostHarness(await database(), { overrides: { installedTools: dummies } });
+    open.push(harness);
+    const { llmServer, channel, host } = harness;
+    llmServer.enqueue(
+      { toolCalls: [{ id: "call_1", name: "tool_search", arguments: '{"query":"create routine"}' }] },
+      { text: "I can create routines." },
+    );
+    await channel.deliver("can you set up a daily routine?");
+    await host.queue.drain();
+    const [searching, found] = llmServer.requests;
+    // Core built-ins are always sent; routine_create (on-search) is not, until a search finds it.
+    expect(offeredNames(searching)).toContain("routine_list");
+    expect(offeredNames(searching)).not.toContain("routine_create");
+    const searchResult = sentMessages(found).find((message) => message.role === "tool");
+    expect(
+      JSON.parse(searchResult?.content ?? "{}").tools.map((tool: { name: string }) => tool.name),
+    ).toContain("routine_create");
+    expect(offeredNames(found)).toContain("routine_create");
+  });
+
   test("a handful of tools: every definition is sent and tool_search is not offered", async () => {
     const harness = await startHostHarness(await database(), { overrides: { installedTools: [weather] } });
     open.push(harness);
