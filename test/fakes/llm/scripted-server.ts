@@ -110,7 +110,12 @@ function sse(frames: string[], end: StreamEnd = "close"): Response {
         await Bun.sleep(1);
       }
       // No reason given on purpose: Bun prints the reason; the client only needs the broken connection.
-      if (end === "cut") return controller.error();
+      // A cut resets the connection, and a reset discards what the client has not read yet: give
+      // a busy client time to read the frames first, or the test sees no deltas at all.
+      if (end === "cut") {
+        await Bun.sleep(50);
+        return controller.error();
+      }
       if (end !== "close") await end.stallUntil;
       try {
         controller.close();
