@@ -46,6 +46,22 @@ CREATE TABLE "memory_documents" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "wasm_tool_builds" (
+	"call_key" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"params" jsonb NOT NULL,
+	"binary" "bytea" NOT NULL,
+	"sha256" text NOT NULL,
+	"size" integer NOT NULL,
+	"manifest" jsonb NOT NULL,
+	"source" text NOT NULL,
+	"tests" jsonb NOT NULL,
+	"outcomes" jsonb NOT NULL,
+	"summary" text NOT NULL,
+	"base_version" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "wasm_tool_versions" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -84,5 +100,6 @@ CREATE INDEX "memory_chunks_content_hash" ON "memory_chunks" USING btree ("conte
 CREATE INDEX "memory_chunks_search" ON "memory_chunks" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "memory_document_versions_document" ON "memory_document_versions" USING btree ("document_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "memory_documents_path" ON "memory_documents" USING btree ("path");--> statement-breakpoint
+CREATE INDEX "wasm_tool_builds_name" ON "wasm_tool_builds" USING btree ("name","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "wasm_tool_versions_name_version" ON "wasm_tool_versions" USING btree ("name","version");--> statement-breakpoint
 CREATE UNIQUE INDEX "wasm_tools_name" ON "wasm_tools" USING btree ("name");

@@ -14,6 +14,7 @@ import { removeWasmTool, setWasmToolEnabled } from "../plugin/wasm/install.ts";
 import { parseToolManifest } from "../plugin/wasm/manifest.ts";
 import { formatReview, formatSize } from "../plugin/wasm/review.ts";
 import { runToolsBuildCommand } from "./tools-build.ts";
+import { inspectHeldBuild } from "./tools-held.ts";
 import { runToolsHistory, runToolsRollback } from "./tools-history.ts";
 import { installRefusal, readInstallTarget, runToolsInstall } from "./tools-install.ts";
 
@@ -28,7 +29,7 @@ export interface ToolsIo {
 }
 
 export const toolsUsage =
-  "Usage: ironclaw tools install <file.wasm | folder | npm-package> [--yes] | list | inspect NAME [--source] | history NAME | rollback NAME [version] [--yes] | remove NAME | enable NAME | disable NAME | build <src.js|src.ts>";
+  "Usage: ironclaw tools install <file.wasm | folder | npm-package> [--yes] | list | inspect NAME [--source] [--pending] | history NAME | rollback NAME [version] [--yes] | remove NAME | enable NAME | disable NAME | build <src.js|src.ts>";
 
 async function list(db: Database, io: ToolsIo): Promise<number> {
   const tools = await listWasmTools(db);
@@ -43,9 +44,17 @@ async function list(db: Database, io: ToolsIo): Promise<number> {
   return 0;
 }
 
-async function inspect(db: Database, name: string, showSource: boolean, io: ToolsIo): Promise<number> {
+async function inspect(db: Database, name: string, rest: string[], io: ToolsIo): Promise<number> {
+  const showSource = rest.includes("--source");
+  // A build awaiting approval (the prompt points here), or a name that is only held so far.
+  if (rest.includes("--pending")) {
+    if (await inspectHeldBuild(db, name, showSource, io)) return 0;
+    io.printError(`No build of "${name}" is awaiting approval.`);
+    return 1;
+  }
   const row = await getWasmTool(db, name);
   if (!row) {
+    if (await inspectHeldBuild(db, name, showSource, io)) return 0;
     io.printError(`No installed tool named "${name}". See \`ironclaw tools list\`.`);
     return 1;
   }
@@ -77,7 +86,7 @@ async function inspect(db: Database, name: string, showSource: boolean, io: Tool
   return 0;
 }
 
-async function runWithDatabase(
+export async function runWithDatabase(
   subcommand: string,
   rest: string[],
   db: Database,
@@ -91,7 +100,7 @@ async function runWithDatabase(
   }
   switch (subcommand) {
     case "inspect":
-      return inspect(db, name, rest.includes("--source"), io);
+      return inspect(db, name, rest, io);
     case "history":
       return runToolsHistory(db, name, io);
     case "rollback":

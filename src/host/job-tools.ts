@@ -11,6 +11,7 @@ import { createJobTools } from "../../tools/jobs/index.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/client.ts";
 import { describeError } from "../errors.ts";
+import { loadEgressCa } from "../jobs/egress-ca.ts";
 import { createEgressProxy, type EgressProxy } from "../jobs/egress-proxy.ts";
 import { detectEngine, type Engine } from "../jobs/engine.ts";
 import type { JobEvent } from "../jobs/job-events.ts";
@@ -23,6 +24,8 @@ import { resolveSandboxImage } from "../jobs/sandbox-image.ts";
 import type { Logger } from "../log.ts";
 import type { CredentialInjector } from "../plugin/ports/http/send-request.ts";
 import type { Tool } from "../plugin/tool.ts";
+import { hostMatches, mappingApplies } from "../secrets/mapping.ts";
+import { listCredentialMappings } from "../secrets/mappings.ts";
 
 export type JobEngineSetup =
   | { ok: true; engine: Engine; jobs: JobsConfig }
@@ -60,19 +63,31 @@ export interface JobFeatureOptions {
   deliver: (conversationId: string, text: string) => Promise<void>;
   /**
    * The secret store's injector (src/secrets/injector.ts): the egress proxy adds mapped
-   * credentials to plain-HTTP requests with it (it allows that only for HTTP_ALLOW_HOSTS).
+   * credentials with it — to HTTPS requests (opened with the per-install CA) and to plain HTTP
+   * only for HTTP_ALLOW_HOSTS.
    */
   credentials?: CredentialInjector;
 }
 
-/** Adapts the HTTP port's injector to the proxy: the headers it would set for this URL. */
-function proxyInjection(credentials: CredentialInjector) {
+/** Adapts the HTTP port's injector to the proxy: the headers it would set, and the secrets' names. */
+function proxyInjection(db: Database, credentials: CredentialInjector) {
   return async (url: URL) => {
     const headers = new Headers();
     await credentials(url, headers);
     const added = [...headers.entries()];
-    return added.length === 0 ? undefined : { name: "mapped credential", headers: Object.fromEntries(added) };
+    if (added.length === 0) return undefined;
+    const names = (await listCredentialMappings(db))
+      .filter((mapping) => mappingApplies(mapping, url))
+      .map((mapping) => mapping.secret);
+    return { name: [...new Set(names)].join(",") || "mapped credential", headers: Object.fromEntries(added) };
   };
+}
+
+/** Whether some credential mapping names `host` (its HTTPS is then opened by the proxy). */
+async function hostHasMapping(db: Database, host: string): Promise<boolean> {
+  return (await listCredentialMappings(db)).some((mapping) =>
+    mapping.hosts.some((glob) => hostMatches(glob, host)),
+  );
 }
 
 export interface JobFeature {
@@ -87,12 +102,23 @@ export function createJobFeature(options: JobFeatureOptions): JobFeature {
   const { engine, jobs } = setup;
   const jobLog = log.child({ component: "jobs" });
   let proxy: EgressProxy | undefined;
-  const proxyReady = createEgressProxy({
-    socketRoot: join(config.home, "run", "egress"),
-    allowHosts: jobs.allowHosts,
-    log: jobLog.child({ part: "egress-proxy" }),
-    ...(options.credentials ? { inject: proxyInjection(options.credentials) } : {}),
-  }).then((created) => {
+  const credentials = options.credentials;
+  const proxyReady = (async () =>
+    createEgressProxy({
+      socketRoot: join(config.home, "run", "egress"),
+      allowHosts: jobs.allowHosts,
+      log: jobLog.child({ part: "egress-proxy" }),
+      ...(credentials
+        ? {
+            inject: proxyInjection(options.db, credentials),
+            // The per-install CA: in IRONCLAW_HOME, outside the workspace jobs see.
+            interception: {
+              ca: await loadEgressCa(join(config.home, "egress-ca")),
+              interceptHost: (host: string) => hostHasMapping(options.db, host),
+            },
+          }
+        : {}),
+    }))().then((created) => {
     proxy = created;
     return created;
   });

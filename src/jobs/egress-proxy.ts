@@ -1,24 +1,34 @@
 /**
  * The egress proxy: the only way out for a job under read-only or workspace-write (the
- * container has no network). Each job gets a folder the container reaches through a FIFO
- * bridge (egress-bridge.ts); each connection that arrives there is one proxy request:
+ * container has no network). Each job gets a Unix socket (0600, in IRONCLAW_HOME); a forwarder
+ * inside the container's network namespace (egress-netns.ts) listens on the container's
+ * loopback at `egressPort` and hands each connection to that socket, so the socket a connection
+ * arrives on says which job made it. Each connection is one proxy request:
  *   - `CONNECT host:port`: the host is checked against the allowlist *before* any connection is
  *     opened; allowed → `200` and the bytes are tunnelled untouched; refused → `403`.
- *   - a plain-HTTP request in absolute form (`GET http://host/path`): checked the same way, sent
- *     on in origin form with `Connection: close`; for hosts with a mapped credential the host
+ *   - a request in absolute form (`GET http://host/path`, or `https://` — sent on over TLS with
+ *     the real host's certificate checked): checked the same way, sent on in origin form with
+ *     `Connection: close`; for hosts with a mapped credential the host
  *     adds it here (`inject`), so the container never holds it.
+ *   - `CONNECT` to a host with a mapped credential, when `interception` is set: the TLS is
+ *     opened by the proxy with the per-install CA (egress-intercept.ts) and the credential is
+ *     added to each request; every other allowed host is tunnelled untouched.
  * Every request is logged: job, host, method, bytes each way, allowed or denied, and the name of
  * the credential added (never its value).
  */
-import { chmodSync, chownSync, mkdirSync, rmSync } from "node:fs";
-import { connect, type Socket } from "node:net";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { connect, createServer, isIP, type Socket } from "node:net";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
 import type { Logger } from "../log.ts";
 import { createAllowlist } from "./egress-allowlist.ts";
-import { createFifoBridge } from "./egress-bridge.ts";
+import type { EgressCa } from "./egress-ca.ts";
+import { caBundleOf, caEnvironment } from "./egress-ca-bundle.ts";
+import { readHead } from "./egress-head.ts";
+import { createTlsInterceptor, type TlsInterceptor } from "./egress-intercept.ts";
+import { startNamespaceForwarder } from "./egress-netns.ts";
 import type { ProxySetup } from "./policies.ts";
-import { sandboxUser } from "./sandbox-rootfs.ts";
 
 export interface EgressRecord {
   jobId: string;
@@ -29,72 +39,65 @@ export interface EgressRecord {
   bytesUp: number;
   bytesDown: number;
   credential?: string;
+  /** A CONNECT whose TLS the proxy opened to add a credential (its requests are recorded too). */
+  intercepted?: boolean;
+}
+
+export interface EgressInterception {
+  ca: EgressCa;
+  /** Whether `host` has a mapped credential (its HTTPS is opened; others are tunnelled). */
+  interceptHost(host: string): boolean | Promise<boolean>;
+  /** Extra CA certificates trusted towards the real hosts (tests); default the system's. */
+  upstreamCa?: string | string[];
 }
 
 export interface EgressProxyOptions {
-  /** Where the per-job folders are made (inside IRONCLAW_HOME). */
+  /** Where the per-job sockets are made (inside IRONCLAW_HOME). */
   socketRoot: string;
   allowHosts: readonly string[];
   log: Logger;
   /** Headers to add for a plain-HTTP request to `host` (a mapped credential), with its name. */
   inject?: (url: URL) => Promise<{ name: string; headers: Record<string, string> } | undefined>;
+  /** HTTPS credential injection for mapped hosts (needs `inject`). */
+  interception?: EgressInterception;
   /** Every request, once it ends (tests read them). */
   onRecord?: (record: EgressRecord) => void;
-  /** The folder's owner inside the container (default the sandbox user when the host is root). */
-  containerUid?: number;
+}
+
+export interface JobEgress {
+  setup: ProxySetup;
+  /** Connects the running container (its first process id) to this job's socket. */
+  attach(containerPid: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface EgressProxy {
-  open(jobId: string): Promise<{ setup: ProxySetup; close(): Promise<void> }>;
-  /** Handles one client connection for `jobId` (the bridge calls it; tests may too). */
+  open(jobId: string): Promise<JobEgress>;
+  /** Handles one client connection for `jobId` (the job's socket calls it; tests may too). */
   handle(jobId: string, client: Duplex): void;
   close(): Promise<void>;
 }
 
-export const egressMountPath = "/run/ironclaw-egress";
 export const egressPort = 3128;
-const maxHeadBytes = 16 * 1024;
-
-/** The in-container forwarder: busybox nc on loopback, one bridge script per connection. */
-export const egressPrelude = [
-  `(nc -ll -p ${egressPort} -e /bin/ironclaw-egress </dev/null >/dev/null 2>&1 &)`,
-  `i=0; while [ $i -lt 100 ] && ! netstat -ltn 2>/dev/null | grep -q ':${egressPort} '; do usleep 20000; i=$((i+1)); done`,
-].join("\n");
-
-function readHead(client: Duplex): Promise<{ head: string; rest: Buffer } | undefined> {
-  return new Promise((resolve) => {
-    let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      const end = buffered.indexOf("\r\n\r\n");
-      if (end >= 0) {
-        cleanup();
-        resolve({ head: buffered.subarray(0, end).toString("latin1"), rest: buffered.subarray(end + 4) });
-      } else if (buffered.length > maxHeadBytes) {
-        cleanup();
-        resolve(undefined);
-      }
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(undefined);
-    };
-    const cleanup = () => {
-      client.off("data", onData);
-      client.off("end", onEnd);
-      client.off("error", onEnd);
-    };
-    client.on("data", onData);
-    client.on("end", onEnd);
-    client.on("error", onEnd);
-  });
-}
+/** Before the job's command: wait (at most 10 s) until the host's forwarder listens. */
+export const egressPrelude = `i=0; while [ $i -lt 500 ] && ! netstat -ltn 2>/dev/null | grep -q ':${egressPort} '; do usleep 20000; i=$((i+1)); done`;
 
 export async function createEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const { log } = options;
   const allowed = createAllowlist(options.allowHosts);
   mkdirSync(options.socketRoot, { recursive: true, mode: 0o700 });
-  const bridges = new Map<string, { close(): Promise<void> }>();
+  const jobs = new Map<string, JobEgress>();
+  const { interception, inject } = options;
+  const interceptor: TlsInterceptor | undefined =
+    interception && inject
+      ? createTlsInterceptor({
+          ca: interception.ca,
+          log,
+          inject,
+          upstreamCa: interception.upstreamCa,
+          onRequest: (request) => record({ ...request, allowed: true }),
+        })
+      : undefined;
 
   const record = (entry: EgressRecord) => {
     log.info("egress", { ...entry });
@@ -157,10 +160,10 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
         } catch {
           return refuse(client, "400 Bad Request", "use an absolute http:// URL through the proxy");
         }
-        if (url.protocol !== "http:")
-          return refuse(client, "400 Bad Request", "only http:// is proxied; use CONNECT for https");
+        if (url.protocol !== "http:" && url.protocol !== "https:")
+          return refuse(client, "400 Bad Request", "only http:// and https:// are proxied");
         host = url.hostname.replace(/^\[|\]$/g, "");
-        port = Number(url.port || 80);
+        port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
         path = `${url.pathname}${url.search}`;
       }
       const entry: EgressRecord = {
@@ -176,12 +179,28 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
         record(entry);
         return refuse(client, "403 Forbidden", `${host} is not on the jobs' egress allowlist`);
       }
-      const upstream = connect({ host, port });
+      if (method === "CONNECT" && interceptor && (await interception?.interceptHost(host))) {
+        const local = await interceptor.connect({ jobId, host, port });
+        entry.intercepted = true;
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        return tunnel(client, local, entry, request.rest);
+      }
+      // `GET https://…` in absolute form (busybox wget sends this through a proxy): the hop to the
+      // proxy stays inside the host; the proxy speaks TLS to the real host, certificate checked.
+      const secure = method !== "CONNECT" && target.startsWith("https:");
+      const upstream = secure
+        ? tlsConnect({
+            host,
+            port,
+            ...(isIP(host) ? {} : { servername: host }),
+            ...(interception?.upstreamCa ? { ca: interception.upstreamCa } : {}),
+          })
+        : connect({ host, port });
       upstream.once("error", (error) => {
         log.warn("egress upstream failed", { jobId, host, port, error });
         if (!client.destroyed) refuse(client, "502 Bad Gateway", `cannot reach ${host}:${port}`);
       });
-      upstream.once("connect", async () => {
+      upstream.once(secure ? "secureConnect" : "connect", async () => {
         if (method === "CONNECT") {
           client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
           return tunnel(client, upstream, entry, request.rest);
@@ -214,37 +233,46 @@ export async function createEgressProxy(options: EgressProxyOptions): Promise<Eg
   return {
     handle,
     async open(jobId) {
-      const hostDir = join(options.socketRoot, jobId);
-      mkdirSync(hostDir, { recursive: true, mode: 0o700 });
-      const uid = options.containerUid ?? (process.getuid?.() === 0 ? sandboxUser.uid : undefined);
-      if (uid !== undefined) chownSync(hostDir, uid, uid);
-      chmodSync(hostDir, 0o700);
-      const bridge = createFifoBridge(hostDir, (client) => handle(jobId, client), log);
-      bridges.set(jobId, bridge);
+      if (!/^[A-Za-z0-9_-]{1,80}$/.test(jobId)) throw new Error(`invalid job id for egress: ${jobId}`);
+      const socketPath = join(options.socketRoot, `${jobId}.sock`);
+      rmSync(socketPath, { force: true });
+      const server = createServer({ allowHalfOpen: true }, (client) => handle(jobId, client));
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(socketPath, () => resolve());
+      });
+      chmodSync(socketPath, 0o600);
+      let forwarder: { close(): Promise<void> } | undefined;
       const proxyUrl = `http://127.0.0.1:${egressPort}`;
-      return {
+      const bundle = interception ? caBundleOf(interception.ca) : undefined;
+      const egress: JobEgress = {
         setup: {
-          hostDir,
-          mountPath: egressMountPath,
           environment: {
             HTTP_PROXY: proxyUrl,
             HTTPS_PROXY: proxyUrl,
             http_proxy: proxyUrl,
             https_proxy: proxyUrl,
-            NO_PROXY: "localhost,127.0.0.1",
+            ...(bundle ? caEnvironment : {}),
           },
           prelude: egressPrelude,
+          ...(bundle ? { caBundlePath: bundle } : {}),
+        },
+        attach: async (containerPid) => {
+          forwarder = await startNamespaceForwarder({ containerPid, socketPath, port: egressPort });
         },
         close: async () => {
-          bridges.delete(jobId);
-          await bridge.close();
-          rmSync(hostDir, { recursive: true, force: true });
+          jobs.delete(jobId);
+          await forwarder?.close();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          rmSync(socketPath, { force: true });
         },
       };
+      jobs.set(jobId, egress);
+      return egress;
     },
     async close() {
-      for (const bridge of bridges.values()) await bridge.close();
-      bridges.clear();
+      for (const egress of [...jobs.values()]) await egress.close();
+      await interceptor?.close();
     },
   };
 }

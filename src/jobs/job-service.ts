@@ -24,7 +24,12 @@ import { resolveSandboxImage } from "./sandbox-image.ts";
 
 /** The egress proxy as the service sees it: one setup per job, closed when the job ends. */
 export interface JobProxy {
-  open(jobId: string): Promise<{ setup: ProxySetup; close(): Promise<void> }>;
+  open(jobId: string): Promise<{
+    setup: ProxySetup;
+    /** Called once the container runs, with its first process id (the egress forwarder). */
+    attach?(containerPid: number): Promise<void>;
+    close(): Promise<void>;
+  }>;
 }
 
 export interface JobServiceOptions {
@@ -183,6 +188,15 @@ export function createJobService(options: JobServiceOptions) {
         run = await startContainer(spec, runOptions(job));
         // Followed from here on, so a failure below still stops and removes the container.
         track(job, run, proxy?.close);
+        if (proxy?.attach) {
+          // Without its forwarder the job simply has no network; it still runs.
+          const attach = proxy.attach;
+          await docker
+            .getContainer(run.containerId)
+            .inspect()
+            .then((state) => attach(state.State.Pid))
+            .catch((error: unknown) => log.warn("job egress not attached", { job: job.id, error }));
+        }
         const running = await markJobRunning(db, job.id, run.containerId);
         if (!running) run.cancel();
         emit({ type: "job-started", ...ids(job), command: job.command, policy: job.policy });

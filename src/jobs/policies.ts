@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import type Docker from "dockerode";
 import type { JobPolicy } from "../db/schema/jobs.ts";
+import { jobCaBundlePath } from "./egress-ca-bundle.ts";
 import { sandboxUser } from "./sandbox-rootfs.ts";
 
 export const jobPolicyNames: readonly JobPolicy[] = ["read-only", "workspace-write", "full-access"];
@@ -49,13 +50,12 @@ export const defaultJobLimits: Readonly<JobLimits> = Object.freeze({
 });
 
 export interface ProxySetup {
-  /** Host folder of the job's egress bridge, mounted at `mountPath`. */
-  hostDir: string;
-  mountPath: string;
   /** Environment pointing the job's tools at the proxy (HTTP_PROXY and friends). */
   environment: Record<string, string>;
-  /** The command that starts the in-container forwarder before the job's own command. */
+  /** Runs before the job's own command (waits for the egress forwarder). */
   prelude?: string;
+  /** Host file with the CA certificates a job trusts (public only), mounted read-only. */
+  caBundlePath?: string;
 }
 
 export interface ContainerSpecOptions {
@@ -82,8 +82,7 @@ export function buildContainerSpec(options: ContainerSpecOptions): Docker.Contai
   const binds = [`${options.workspaceDir}:/workspace:${workspaceMode}${ownership}`];
   if (policy === "full-access") binds.push("/:/host:rw");
   const proxied = policy !== "full-access" && proxy !== undefined;
-  // Read-write: the in-container bridge makes its FIFOs there (egress-bridge.ts).
-  if (proxied) binds.push(`${proxy.hostDir}:${proxy.mountPath}:rw`);
+  if (proxied && proxy.caBundlePath) binds.push(`${proxy.caBundlePath}:${jobCaBundlePath}:ro`);
   const script = proxied && proxy.prelude ? `${proxy.prelude}\n${options.command}` : options.command;
   return {
     Image: options.imageId,

@@ -7,7 +7,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { AppError } from "../errors.ts";
-import { bridgeScript } from "./egress-bridge.ts";
 import type { TarEntry } from "./tar-archive.ts";
 
 export const sandboxUser = { uid: 1000, gid: 1000, name: "sandbox" } as const;
@@ -60,19 +59,9 @@ export function buildRootfsEntries(options: RootfsOptions = {}): TarEntry[] {
   const text = (value: string) => new TextEncoder().encode(value);
   const { uid, gid, name } = sandboxUser;
   const entries: TarEntry[] = [
-    ...[
-      "bin",
-      "dev",
-      "etc",
-      "etc/ssl",
-      "etc/ssl/certs",
-      "home",
-      `home/${name}`,
-      "proc",
-      "run",
-      "run/ironclaw-egress",
-      "sys",
-    ].map((path) => ({ type: "directory" as const, path, mode: 0o755 })),
+    ...["bin", "dev", "etc", "etc/ssl", "etc/ssl/certs", "home", `home/${name}`, "proc", "run", "sys"].map(
+      (path) => ({ type: "directory" as const, path, mode: 0o755 }),
+    ),
     { type: "directory", path: "tmp", mode: 0o1777 },
     { type: "directory", path: "usr", mode: 0o755 },
     { type: "directory", path: "var", mode: 0o755 },
@@ -82,7 +71,6 @@ export function buildRootfsEntries(options: RootfsOptions = {}): TarEntry[] {
     { type: "symlink", path: "usr/bin", target: "../bin" },
     { type: "symlink", path: "usr/sbin", target: "../bin" },
     { type: "file", path: "bin/busybox", mode: 0o755, content: binary },
-    { type: "file", path: "bin/ironclaw-egress", mode: 0o755, content: text(bridgeScript) },
     ...appletsOf(busyboxPath).map((applet) => ({
       type: "symlink" as const,
       path: `bin/${applet}`,

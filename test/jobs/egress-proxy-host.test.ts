@@ -1,6 +1,6 @@
 /**
  * The egress proxy's decisions, driven over real TCP connections on the host (the same handler
- * the container's bridge feeds): the allowlist is checked before any upstream connection, for
+ * the job's socket feeds): the allowlist is checked before any upstream connection, for
  * CONNECT and plain HTTP alike; plain HTTP to a mapped host gets the credential from the proxy;
  * a CONNECT tunnel carries bytes untouched; every request is recorded with its credential name.
  */
@@ -85,10 +85,15 @@ describe("egress proxy (host side)", () => {
       `GET http://localhost:${refused.port}/x HTTP/1.1\r\nHost: localhost\r\n\r\n`,
     );
     const tunnel = await exchange(frontPort, `CONNECT localhost:${refused.port} HTTP/1.1\r\n\r\n`);
+    const secure = await exchange(
+      frontPort,
+      `GET https://localhost:${refused.port}/x HTTP/1.1\r\nHost: localhost\r\n\r\n`,
+    );
+    expect(secure).toStartWith("HTTP/1.1 403");
     expect(plain).toStartWith("HTTP/1.1 403");
     expect(tunnel).toStartWith("HTTP/1.1 403");
     expect(refused.requests.length).toBe(before);
-    expect(records.filter((entry) => entry.host === "localhost" && !entry.allowed)).toHaveLength(2);
+    expect(records.filter((entry) => entry.host === "localhost" && !entry.allowed)).toHaveLength(3);
   });
 
   test("CONNECT to an allowlisted host tunnels the bytes untouched (no credential inside)", async () => {

@@ -1,16 +1,14 @@
 /**
  * The egress proxy from inside a real container: the job has no network, its tools reach the
- * host's proxy through the FIFO bridge; an allowlisted loopback host answers, one that is not
- * listed is refused before any connection is made (CONNECT and plain HTTP), a mapped credential
- * is added by the proxy and is nowhere in the container, and every request is recorded.
- *
- * Opt-in (IRONCLAW_TEST_EGRESS_BRIDGE=1): the bridge still stalls in some runs (see
- * src/jobs/egress-bridge.ts), so these are not reliable enough for CI yet;
- * egress-proxy-host.test.ts covers the proxy itself.
+ * host's proxy through the forwarder in its network namespace; an allowlisted loopback host
+ * answers, one that is not listed is refused before any connection is made (CONNECT and plain
+ * HTTP), a mapped credential is added by the proxy and is nowhere in the container, every
+ * request is recorded, and nothing but the proxy is reachable (host ports, the engine socket).
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseHandle } from "../../src/db/client.ts";
 import { createEgressProxy, type EgressProxy, type EgressRecord } from "../../src/jobs/egress-proxy.ts";
@@ -25,22 +23,31 @@ setDefaultTimeout(90_000);
 
 const secret = "Bearer sk-egress-test-0123456789";
 
-const bridgeTests = process.env.IRONCLAW_TEST_EGRESS_BRIDGE === "1";
+/** Every IPv4 address of this host that is not loopback (a container must reach none). */
+function hostAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((entry) => entry && entry.family === "IPv4" && !entry.internal)
+    .map((entry) => entry!.address);
+}
 
-describe.skipIf(noEngine || !bridgeTests)("egress proxy from a real container", () => {
+describe.skipIf(noEngine)("egress proxy from a real container", () => {
   let database: DatabaseHandle;
   let proxy: EgressProxy;
   let harness: JobHarness;
   let allowedTarget: EgressTarget;
   let refusedTarget: EgressTarget;
+  let wideOpen: Server;
+  let wideOpenPort: number;
   const records: EgressRecord[] = [];
+  const socketRoot = mkdtempSync(join(tmpdir(), "ironclaw-egress-"));
 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
     allowedTarget = startEgressTarget("allowed", secret);
     refusedTarget = startEgressTarget("refused");
     proxy = await createEgressProxy({
-      socketRoot: mkdtempSync(join(tmpdir(), "ironclaw-egress-")),
+      socketRoot,
       allowHosts: ["127.0.0.1"],
       log: silentLogger,
       inject: async ({ hostname: host }) =>
@@ -48,8 +55,13 @@ describe.skipIf(noEngine || !bridgeTests)("egress proxy from a real container", 
       onRecord: (record) => records.push(record),
     });
     harness = createJobHarness(database, { proxy });
+    // A host service on every address: reachable from a container only if isolation failed.
+    wideOpen = createServer((socket) => socket.end("HTTP/1.0 200 OK\r\n\r\nwide-open-reached\n"));
+    await new Promise<void>((resolve) => wideOpen.listen(0, "0.0.0.0", resolve));
+    wideOpenPort = (wideOpen.address() as { port: number }).port;
   });
   afterAll(async () => {
+    wideOpen.close();
     await proxy.close();
     await allowedTarget.stop();
     await refusedTarget.stop();
@@ -90,11 +102,52 @@ describe.skipIf(noEngine || !bridgeTests)("egress proxy from a real container", 
 
   test("CONNECT to an allowlisted host opens a tunnel", async () => {
     const job = await run(
-      `printf 'CONNECT 127.0.0.1:${allowedTarget.port} HTTP/1.1\\r\\n\\r\\nGET /tunnel HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 3128`,
+      `printf 'CONNECT 127.0.0.1:${allowedTarget.port} HTTP/1.1\\r\\n\\r\\nGET /tunnel HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n' | nc 127.0.0.1 3128`,
     );
     expect(job.output).toContain("200 Connection Established");
     expect(job.output).toContain("allowed says hello on /tunnel");
     // Tunnelled bytes are untouched: no credential is added inside a tunnel.
     expect(job.output).not.toContain("(authorized)");
+  });
+
+  test("nothing but the proxy is reachable: host ports, other addresses, the engine socket", async () => {
+    const targets = ["10.88.0.1", "172.17.0.1", ...hostAddresses()];
+    const probes = targets
+      .map(
+        (address) =>
+          `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${address} ${wideOpenPort} || echo no-route-${address}`,
+      )
+      .join("; ");
+    const job = await run(
+      [
+        probes,
+        `unset http_proxy HTTP_PROXY; wget -T 3 -q -O- http://127.0.0.1:${allowedTarget.port}/direct || echo direct-refused`,
+        "ls /run/podman/podman.sock /var/run/docker.sock 2>/dev/null || echo no-engine-socket",
+        "ip -4 addr | grep inet",
+      ].join("; "),
+    );
+    expect(job.output).not.toContain("wide-open-reached");
+    for (const address of targets) expect(job.output).toContain(`no-route-${address}`);
+    expect(job.output).toContain("direct-refused");
+    expect(job.output).not.toContain("/direct");
+    expect(job.output).toContain("no-engine-socket");
+    // Only loopback inside.
+    expect((job.output ?? "").match(/inet /g)?.length).toBe(1);
+    expect(existsSync(join(harness.workspaceDir, "egress"))).toBe(false);
+  });
+
+  test("a job's forwarder and socket end with the job", async () => {
+    await run("echo done");
+    const forwarders = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(socketRoot);
+        } catch {
+          return false;
+        }
+      });
+    expect(forwarders).toEqual([]);
+    expect(readdirSync(socketRoot)).toEqual([]);
   });
 });

@@ -9,4 +9,5 @@ export * from "./routines.ts";
 export * from "./secrets.ts";
 export * from "./settings.ts";
 export * from "./turns.ts";
+export * from "./wasm-tool-builds.ts";
 export * from "./wasm-tools.ts";

@@ -3,7 +3,7 @@
  * it is (name, description, new or replacing a version), every capability in the same words
  * `ironclaw tools install` uses (hosts, methods, credentials, secrets, limits; review.ts), the
  * SHA-256 of the exact bytes that will be stored, the tests and their results, and the source
- * (inline when short, plus the command that prints it once installed). Things an owner might
+ * (inline when short, plus the command that prints it in full, held or installed). Things an owner might
  * miss are said plainly: a wildcard host reaches every subdomain; a secret the source never
  * names is one the tool does not obviously need.
  */
@@ -51,7 +51,7 @@ export function composeReview(
     ...capabilityWarnings(request, review),
     `Tests: ${passed}/${outcomes.length} passed in the sandbox`,
     ...describeTests(request.tests, outcomes),
-    `Source (${request.language}, ${request.source.length} characters; after install: \`ironclaw tools inspect ${review.name} --source\`):`,
+    `Source (${request.language}, ${request.source.length} characters; in full: \`ironclaw tools inspect ${review.name} --source${review.replaces ? " --pending" : ""}\`):`,
     source,
     "Approve installs exactly this component (the SHA-256 above); Deny installs nothing.",
   ].join("\n");

@@ -5,19 +5,22 @@
  * sandbox with the manifest it asked for and run its tests, and hold the result for the owner's
  * decision. `prepare` runs before the owner is asked (the tool's precheck): a build error or a
  * failing test is the refusal the model reads, so it can fix its code; after `maxAttempts` builds
- * in one turn it is told to stop. `install` runs only for the approved call and stores exactly
- * the held bytes and manifest (commitInstall takes the hash again), then waits until the host's
- * installed-tool set has loaded it, so the next LLM call of the same turn is offered the tool.
+ * in one turn it is told to stop. The held build is a database row (pending-builds.ts), so the
+ * owner can approve after a restart. `install` runs only for the approved call: it checks the
+ * held bytes for installation again, refuses them unless their SHA-256 is the one the owner was
+ * shown, stores exactly them and the held manifest (commitInstall takes the hash once more), and
+ * waits until the host's installed-tool set has loaded the tool, so the next LLM call of the same
+ * turn is offered it.
  *
  * Builds run one at a time: each takes a core for seconds.
  */
 import type { Database } from "../../../db/client.ts";
 import { getWasmToolSummary } from "../../../db/wasm-tools.ts";
-import { describeError } from "../../../errors.ts";
+import { AppError, describeError } from "../../../errors.ts";
 import type { ToolContext, ToolResult } from "../../tool.ts";
 import { buildWasmTool, missingToolchain } from "../build/index.ts";
 import type { WasmToolRuntime } from "../contract.ts";
-import { commitInstall, installWasmTool } from "../install.ts";
+import { commitInstall, installWasmTool, sha256Hex } from "../install.ts";
 import { parseToolManifest } from "../manifest.ts";
 import { readBuildRequest } from "./build-request.ts";
 import { createPendingBuilds } from "./pending-builds.ts";
@@ -49,7 +52,7 @@ export const defaultMaxAttempts = 3;
 const defaultMaxSourceChars = 64 * 1024;
 
 export function createSelfBuilder(options: SelfBuilderOptions) {
-  const pending = createPendingBuilds();
+  const pending = createPendingBuilds({ db: options.db, tool: "tool_build" });
   const maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -69,9 +72,21 @@ export function createSelfBuilder(options: SelfBuilderOptions) {
     return undefined;
   }
 
+  /** Whether a build is held for the call and its review still describes what installing does. */
+  async function heldAndCurrent(params: Record<string, unknown>): Promise<boolean> {
+    const held = await pending.find(params);
+    if (!held) return false;
+    const installed = await getWasmToolSummary(options.db, held.name);
+    if ((installed?.version ?? null) === held.baseVersion) return true;
+    // Installed or replaced since: the prompt would show the wrong version; build it again.
+    await pending.release(params);
+    return false;
+  }
+
   async function buildAndTest(params: Record<string, unknown>, context: ToolContext): Promise<string | null> {
     // The same call proposed twice at once: the second waits and then reuses the first build.
-    if (pending.get(params)) return null;
+    if (await heldAndCurrent(params)) return null;
+    await pending.sweep();
     const request = readBuildRequest(params, {
       allowWildcardHosts: options.allowWildcardHosts ?? true,
       maxSourceChars: options.maxSourceChars ?? defaultMaxSourceChars,
@@ -118,14 +133,14 @@ export function createSelfBuilder(options: SelfBuilderOptions) {
       );
     const tests = request.tests.map((test, index) => ({ ...test, result: outcomes[index]?.detail }));
     const held = { ...review, tests };
-    pending.hold(params, { review: held, outcomes, summary: composeReview(request, held, outcomes) });
+    await pending.hold(params, { review: held, outcomes, summary: composeReview(request, held, outcomes) });
     return null;
   }
 
   return {
     /** The precheck: null when the build passed and waits for the owner, else the model's refusal. */
     async prepare(params: Record<string, unknown>, context: ToolContext): Promise<string | null> {
-      if (pending.get(params)) return null;
+      if (await heldAndCurrent(params)) return null;
       return oneAtATime(async () => {
         try {
           return await buildAndTest(params, context);
@@ -137,25 +152,50 @@ export function createSelfBuilder(options: SelfBuilderOptions) {
     },
 
     /** The owner's approval text for a held build. */
-    summary(params: Record<string, unknown>): string {
-      const held = pending.get(params);
-      if (!held) throw new Error("no held build for this call");
+    async summary(params: Record<string, unknown>): Promise<string> {
+      const held = await pending.find(params);
+      if (!held) throw new AppError("not_found", "no held build for this call");
       return held.summary;
     },
 
     /** Installs the held build of the approved call. */
     async install(params: Record<string, unknown>): Promise<ToolResult> {
-      const held = pending.get(params);
+      const held = await pending.read(params);
       if (!held)
         return {
           isError: true,
           content:
-            "The build the owner approved is no longer held (the assistant restarted or it expired); nothing was installed. Call tool_build again.",
+            "The build the owner approved is no longer held (it expired or was already installed); nothing was installed. Call tool_build again.",
         };
-      const taken = await nameRefusal(held.review.name);
+      const taken = await nameRefusal(held.name);
       if (taken) return { isError: true, content: `${taken}; nothing was installed.` };
-      const { row } = await commitInstall(options.db, held.review, options.reservedNames);
-      pending.release(params);
+      // Exactly the hash the owner was shown, then checked again as if new (the bytes come back
+      // from the database): the same component rules as any install.
+      if (sha256Hex(held.binary) !== held.sha256) {
+        await pending.release(params);
+        return {
+          isError: true,
+          content: "The held component does not match the SHA-256 the owner approved; nothing was installed.",
+        };
+      }
+      const review = await installWasmTool({
+        db: options.db,
+        bytes: held.binary,
+        manifest: held.manifest,
+        manifestSource: "the held manifest",
+        source: held.source,
+        tests: held.tests,
+        reservedNames: options.reservedNames,
+      }).catch(async (error: unknown) => {
+        await pending.release(params);
+        throw new AppError(
+          "invalid_input",
+          `the held build can no longer be installed; nothing was installed: ${describeError(error)}`,
+          { cause: error },
+        );
+      });
+      const { row } = await commitInstall(options.db, review, options.reservedNames);
+      await pending.release(params);
       await options.afterInstall?.();
       return {
         content: `Installed ${row.name} version ${row.version} (SHA-256 ${row.sha256}). It is available now: call ${row.name} to use it.`,

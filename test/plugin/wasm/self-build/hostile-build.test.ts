@@ -142,7 +142,7 @@ forEachBackend("tool_build against hostile sources", ({ database }) => {
     });
     const build = builder(db);
     expect(await build.prepare(params, createTestToolContext())).toBeNull();
-    const summary = build.summary(params);
+    const summary = await build.summary(params);
     expect(summary).toContain("Network: GET to *.example.com (any path).");
     expect(summary).toContain("⚠ Wildcard host *.example.com: reaches every subdomain of example.com.");
     expect(summary).toContain("⚠ Asks about secret aws_secret_key, which the source never mentions.");

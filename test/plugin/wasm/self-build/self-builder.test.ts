@@ -46,7 +46,7 @@ forEachBackend("self-builder", ({ database }) => {
 
     const params = daysParams();
     expect(await builder.prepare(params, context)).toBeNull();
-    const summary = builder.summary(params);
+    const summary = await builder.summary(params);
     const hash = /SHA-256: ([0-9a-f]{64})/.exec(summary)?.[1] as string;
     expect(hash).toHaveLength(64);
     expect(summary).toContain("Tests: 2/2 passed in the sandbox");
@@ -55,7 +55,7 @@ forEachBackend("self-builder", ({ database }) => {
     expect(summary).toContain("Math.round((target - today) / 86400000)");
     // Proposed again (a second prompt for the same call): the same build, not a new hash.
     expect(await builder.prepare(params, context)).toBeNull();
-    expect(builder.summary(params)).toBe(summary);
+    expect(await builder.summary(params)).toBe(summary);
 
     const installed = await builder.install(params);
     expect(installed.isError ?? false).toBe(false);
@@ -88,7 +88,7 @@ forEachBackend("self-builder", ({ database }) => {
     expect(refusal).toContain("FAIL #2");
     expect(refusal).toContain("RangeError: date must be YYYY-MM-DD");
     expect(refusal).toContain("PASS #3");
-    expect(() => builder.summary(params)).toThrow();
+    await expect(builder.summary(params)).rejects.toThrow();
     expect((await builder.install(params)).isError).toBe(true);
     expect(await getWasmTool(db, "days-until")).toBeUndefined();
   }, 180_000);
@@ -114,11 +114,26 @@ forEachBackend("self-builder", ({ database }) => {
     await builder.install(first);
     const second = daysParams({ source: `${daysUntil}\n// v2: same behaviour\nexport const version = 2;\n` });
     expect(await builder.prepare(second, context)).toBeNull();
-    expect(builder.summary(second)).toContain("version 2 (replaces version 1");
+    expect(await builder.summary(second)).toContain("version 2 (replaces version 1");
     expect((await getWasmTool(db, "days-until"))?.version).toBe(1);
     await builder.install(second);
     const versions = await listWasmToolVersions(db, "days-until");
     expect(versions.map((version) => version.version).sort()).toEqual([1, 2]);
     expect(new Set(versions.map((version) => version.sha256)).size).toBe(2);
+  }, 240_000);
+
+  test("a held build whose review went stale (the name was installed since) is built again", async () => {
+    const { db } = await database();
+    const builder = builderFor(db);
+    const context = createTestToolContext();
+    const waiting = daysParams();
+    expect(await builder.prepare(waiting, context)).toBeNull();
+    expect(await builder.summary(waiting)).toContain("Tool days-until, version 1\n");
+    const other = daysParams({ description: "Days until a date, installed first" });
+    expect(await builder.prepare(other, context)).toBeNull();
+    await builder.install(other);
+    // Proposed again: the prompt must not say "version 1" of a tool that now has one.
+    expect(await builder.prepare(waiting, context)).toBeNull();
+    expect(await builder.summary(waiting)).toContain("version 2 (replaces version 1");
   }, 240_000);
 });
