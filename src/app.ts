@@ -162,11 +162,14 @@ export async function startApp(options: StartOptions): Promise<App> {
   const noLlmMessage = `${llmSetupHint} Run \`ironclaw doctor\` to see what is configured now.`;
   if (llm) log.info("LLM ready", { llm: llm.description });
   else notify(noLlmMessage);
-  const jobSetup = await jobEngine;
-  if (jobSetup.ok)
-    log.info("container jobs ready", { engine: `${jobSetup.engine.name} ${jobSetup.engine.version}` });
-  else if (jobSetup.jobs.dockerHost) notify(`Container jobs are off: ${jobSetup.reason}.`);
-  else log.info("container jobs off", { reason: jobSetup.reason });
+  // Not awaited: the host adds the job tools when the engine answers (host.ts).
+  const jobSetup = jobEngine.then((setup) => {
+    if (setup.ok)
+      log.info("container jobs ready", { engine: `${setup.engine.name} ${setup.engine.version}` });
+    else if (setup.jobs.dockerHost) notify(`Container jobs are off: ${setup.reason}.`);
+    else log.info("container jobs off", { reason: setup.reason });
+    return setup;
+  });
 
   // What the host says on API threads (restart notices too) goes out on the API's event stream.
   const feed = createThreadFeed();
@@ -225,6 +228,8 @@ export async function startApp(options: StartOptions): Promise<App> {
   const idleCollector = createIdleCollector();
   phases.mark("gateway");
   log.debug("start-up timings", phases.fields());
+  // Ready: now import the LLM SDK (~100 ms), ahead of the first turn rather than before ready.
+  llm?.load().catch((error: unknown) => log.warn("loading the LLM SDK failed", { error }));
   log.info("ready", { gateway: gateway.url, database: database.backend });
 
   let stopping: Promise<void> | undefined;

@@ -102,6 +102,10 @@ const baseEnv = {
   GATEWAY_PORT: "0",
   LOG_LEVEL: "debug", // for the "start-up timings" line
   TZ: "UTC",
+  // An LLM configured as most owners have one (nothing is sent at start-up); without any, start-up
+  // would spend its time looking for a local Ollama.
+  OPENAI_API_KEY: "sk-bench-not-used",
+  OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
 };
 
 const home = mkdtempSync(join(tmpdir(), "ironclaw-bench-"));

@@ -71,7 +71,8 @@ export interface HostOptions {
    */
   installedToolSet?: InstalledTools;
   /** The container engine found at start-up (job-tools.ts); without it no job tool is offered. */
-  jobEngine?: JobEngineSetup;
+  /** The detected container engine, or its detection still under way. */
+  jobEngine?: JobEngineSetup | Promise<JobEngineSetup>;
   /** The capabilities tools receive; default built from config (HTTP_ALLOW_HOSTS, the workspace). */
   toolPorts?: ToolPorts;
   /**
@@ -150,25 +151,30 @@ export async function createHost(options: HostOptions) {
     ...((await options.installedToolSet?.loadAll()) ?? []),
   ];
   // Container jobs: events on the bus; a result that outlives its turn is posted to its chat.
-  const jobs = createJobFeature({
-    setup: options.jobEngine,
-    config,
-    db: database.db,
-    log,
-    emit: (event) => bus.emit(event),
-    credentials: options.secretStore
-      ? createCredentialInjector({
-          db: database.db,
-          store: options.secretStore,
-          log: log.child({ component: "secrets" }),
-          plainHttpHosts: config.httpAllowHosts,
-        })
-      : undefined,
-    deliver: async (conversationId, text) => {
-      const conversation = await getConversation(database.db, conversationId);
-      if (conversation) await responderFor(conversation).notice(text);
-    },
-  });
+  // An engine still being detected (app.ts passes a promise: asking Podman takes ~0.5 s) does not
+  // hold up start-up: its tools join the registry when the answer comes (see start()).
+  const pendingEngine = options.jobEngine instanceof Promise ? options.jobEngine : undefined;
+  const createJobs = (setup: JobEngineSetup | undefined) =>
+    createJobFeature({
+      setup,
+      config,
+      db: database.db,
+      log,
+      emit: (event) => bus.emit(event),
+      credentials: options.secretStore
+        ? createCredentialInjector({
+            db: database.db,
+            store: options.secretStore,
+            log: log.child({ component: "secrets" }),
+            plainHttpHosts: config.httpAllowHosts,
+          })
+        : undefined,
+      deliver: async (conversationId, text) => {
+        const conversation = await getConversation(database.db, conversationId);
+        if (conversation) await responderFor(conversation).notice(text);
+      },
+    });
+  let jobs = createJobs(options.jobEngine instanceof Promise ? undefined : options.jobEngine);
   // tool_build needs installed WASM tools to install into; it checks names against the runner.
   const toolBuildTools = (installed: InstalledTools | undefined): Tool[] =>
     installed
@@ -347,6 +353,8 @@ export async function createHost(options: HostOptions) {
     responderFor,
   });
 
+  let lateJobs: Promise<void> | undefined;
+  let stopping = false;
   const scheduler: Scheduler = new Scheduler({
     db: database.db,
     log: log.child({ component: "scheduler" }),
@@ -416,6 +424,15 @@ export async function createHost(options: HostOptions) {
       approvalService.startSweeper();
       await scheduler.start();
       await jobs.start();
+      lateJobs = pendingEngine?.then(async (setup) => {
+        if (stopping) return;
+        jobs = createJobs(setup);
+        for (const tool of jobs.tools) {
+          registry.addTool(tool, "host");
+          runner.putTool(tool);
+        }
+        await jobs.start();
+      });
     },
     health(): Record<string, ChannelHealth> {
       return {
@@ -428,6 +445,8 @@ export async function createHost(options: HostOptions) {
      * running then are aborted and stored interrupted, for the restart to tell the owner.
      */
     async stop(graceMs = 10_000): Promise<void> {
+      stopping = true;
+      await lateJobs;
       approvalService.stopSweeper();
       await scheduler.stop(graceMs);
       for (const channel of started.splice(0).reverse()) {

@@ -132,7 +132,7 @@ export async function resolveLlmSetup(
     log.info("no LLM key set; using the local Ollama", { url: config.ollamaBaseUrl });
     setup = createLlmClient({ ...config, backend: "ollama" }, { ...deps, log });
   }
-  // Ready for the first turn: the SDK is imported now, not while the owner waits for an answer.
-  await setup?.load();
+  // The SDK is not imported here: app.ts calls `load()` once the gateway is ready, so start-up
+  // does not wait for it (a turn that comes first awaits the same import).
   return setup;
 }

@@ -4,7 +4,7 @@
  * `@anthropic-ai/sdk` is imported only for a backend that is actually configured: each SDK costs
  * ~16 MB and tens of milliseconds of start-up, and most owners use one of them.
  *
- * `load()` imports the SDK and builds the provider ahead of the first call (start-up awaits it,
+ * `load()` imports the SDK and builds the provider ahead of the first call (app.ts calls it once ready,
  * so the first turn does not pay); `chat` loads on its own when nobody did.
  */
 import type { LlmBackend } from "../config-variables.ts";

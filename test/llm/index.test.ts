@@ -129,7 +129,8 @@ describe("SDK loading", () => {
     const script = `
       const { resolveLlmSetup } = await import(${JSON.stringify(`${import.meta.dir}/../../src/llm/index.ts`)});
       const { silentLogger } = await import(${JSON.stringify(`${import.meta.dir}/../../src/log.ts`)});
-      await resolveLlmSetup(${JSON.stringify(config(llmConfig))}, silentLogger);
+      const setup = await resolveLlmSetup(${JSON.stringify(config(llmConfig))}, silentLogger);
+      await setup?.load(); // what app.ts does once the gateway is ready
       const loaded = Object.keys(require.cache);
       const sdks = ["openai", "@anthropic-ai/sdk"].filter((name) =>
         loaded.some((path) => path.includes("/node_modules/" + name + "/")),
