@@ -2,8 +2,10 @@
  * What the job tools share: how a job reads for the model, the id check, and failures as
  * results (a refused start is something the model can act on, never a crash).
  */
+
+import { defineTool } from "../../src/plugin/define-tool.ts";
 import { JobRefusedError, type JobView } from "../../src/plugin/ports/jobs-port.ts";
-import type { ToolResult } from "../../src/plugin/tool.ts";
+import type { Tool, ToolResult } from "../../src/plugin/tool.ts";
 
 export const jobIdParameter = { type: "string", description: "the job_id job_run returned" } as const;
 
@@ -50,4 +52,37 @@ export function view(job: JobView, outputChars?: number) {
     ...(job.finishedAt ? { finished_at: job.finishedAt } : {}),
     output,
   };
+}
+
+/**
+ * A job tool that takes only `job_id`: checks the id, runs `run`, and turns a failure into an
+ * error result. job_status, job_output and job_cancel differ only in what `run` does.
+ */
+export function defineJobIdTool(definition: {
+  name: string;
+  description: string;
+  risk: "read" | "write";
+  run(jobId: string): Promise<ToolResult>;
+}): Tool {
+  return defineTool({
+    name: definition.name,
+    description: definition.description,
+    risk: definition.risk,
+    offer: "on-search",
+    approval: "never",
+    parameters: {
+      type: "object",
+      properties: { job_id: jobIdParameter },
+      required: ["job_id"],
+      additionalProperties: false,
+    },
+    async execute(params) {
+      if (!isJobId(params.job_id)) return unknownJob(params.job_id);
+      try {
+        return await definition.run(params.job_id);
+      } catch (error) {
+        return failure(error);
+      }
+    },
+  });
 }
