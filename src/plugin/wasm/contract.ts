@@ -92,3 +92,76 @@ export interface WasmToolRuntime {
   unload(name: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * How the host checks a webhook request before any guest code runs (constant-time comparisons;
+ * a failure is a 401). Secrets are named, never written in the manifest: the host reads them
+ * from the secret store, the guest never sees them.
+ */
+export type WebhookVerification =
+  /** A header that must equal a stored secret (Telegram's `X-Telegram-Bot-Api-Secret-Token`). */
+  | { readonly type: "shared-secret"; readonly header: string; readonly secret: string }
+  /**
+   * HMAC-SHA256 over `signedTemplate` with `{timestamp}` and `{body}` filled in (Slack:
+   * `v0:{timestamp}:{body}`), hex, compared with `signatureHeader` less `signaturePrefix`;
+   * a timestamp older or newer than `toleranceSeconds` is refused (replays).
+   */
+  | {
+      readonly type: "hmac-sha256";
+      readonly secret: string;
+      readonly signatureHeader: string;
+      readonly signaturePrefix: string;
+      readonly timestampHeader: string;
+      readonly signedTemplate: string;
+      readonly toleranceSeconds: number;
+    }
+  /** Ed25519 over timestamp + body (Discord interactions); `publicKey` is hex, not a secret. */
+  | {
+      readonly type: "ed25519";
+      readonly publicKey: string;
+      readonly signatureHeader: string;
+      readonly timestampHeader: string;
+      readonly toleranceSeconds: number;
+    };
+
+export interface ChannelEmitLimits {
+  /** Messages + actions one callback may emit; beyond it emits are refused (and the callback's all dropped). */
+  readonly perCallback: number;
+  /** Messages + actions per minute across callbacks. */
+  readonly perMinute: number;
+}
+
+export interface WasmChannelManifest {
+  readonly kind: "channel";
+  /** The channel id it registers under (never a reserved one: terminal, api, routine). */
+  readonly name: string;
+  readonly description: string;
+  readonly http: { readonly allowlist: readonly HttpAllowRule[] };
+  readonly credentials: readonly CredentialGrant[];
+  readonly secrets: { readonly allowedNames: readonly string[] };
+  readonly workspace: { readonly readPrefixes: readonly string[] };
+  /** Absent: the channel serves no webhooks (routes returned by `on-start` are refused). */
+  readonly webhook?: { readonly verification: WebhookVerification };
+  /** Absent: `on-poll` is never called. */
+  readonly polling?: {
+    /** The shortest interval between the end of one poll and the start of the next. */
+    readonly minIntervalMs: number;
+    /** Deadline of one `on-poll` (a long-poll needs more than `limits.timeoutMs`). */
+    readonly timeoutMs: number;
+  };
+  readonly emits: ChannelEmitLimits;
+  /** Deadline (`timeoutMs`) and memory of every other callback; HTTP caps and rates. */
+  readonly limits: PluginLimits;
+  /** The owner's user id on the platform; unset = pairing (a one-time code the owner confirms). */
+  readonly ownerId?: string;
+  /** Passed to `on-start` as JSON (homeserver URL, options); no secrets belong here. */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** What an installed channel is loaded from; `sha256` is of `component`, checked on every load. */
+export interface WasmChannelArtifact {
+  readonly name: string;
+  readonly component: Uint8Array;
+  readonly sha256: string;
+  readonly manifest: WasmChannelManifest;
+}
