@@ -25,7 +25,7 @@ import { createThreadFeed } from "./gateway/thread-feed.ts";
 import { prepareHome } from "./home.ts";
 import { createHost, type Host } from "./host/host.ts";
 import { detectJobEngine } from "./host/job-tools.ts";
-import { createInstalledToolSet } from "./host/wasm-setup.ts";
+import { createInstalledChannelSet, createInstalledToolSet } from "./host/wasm-setup.ts";
 import { createIdleCollector } from "./idle-collector.ts";
 import { llmSetupHint, resolveLlmSetup } from "./llm/index.ts";
 import { createLogger, type Logger } from "./log.ts";
@@ -190,6 +190,12 @@ export async function startApp(options: StartOptions): Promise<App> {
     gatewayUrl: () => gatewayUrl,
     storedSecretValues: () => loaded.secrets.cachedSecretValues(),
     installedToolSet: createInstalledToolSet({ home: config.home, db: database.db, log }),
+    wasmChannels: createInstalledChannelSet({
+      home: config.home,
+      db: database.db,
+      log,
+      revealSecret: (name) => loaded.secrets.reveal(name),
+    }),
   });
   phases.mark("host");
   await host.start();

@@ -116,6 +116,24 @@ export const variables: readonly VariableSpec[] = [
     default: "32000",
   },
   {
+    name: "SKILLS_MAX_ACTIVE",
+    doc: "Skills that may be active in one turn",
+    parse: parseInteger(0, 20),
+    default: "3",
+  },
+  {
+    name: "SKILLS_MAX_CONTEXT_TOKENS",
+    doc: "Estimated tokens of skill instructions one turn may carry",
+    parse: parseInteger(0, 100_000),
+    default: "4000",
+  },
+  {
+    name: "CLAWHUB_REGISTRY",
+    doc: "Skill registry base URL (`ironclaw skills search|install`, skill_search)",
+    parse: parseUrl(["http", "https"]),
+    default: "https://clawhub.ai",
+  },
+  {
     name: "TOOL_BUILD_MAX_ATTEMPTS",
     doc: "Builds tool_build may try in one turn before the model must stop",
     parse: parseInteger(1, 20),

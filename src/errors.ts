@@ -30,7 +30,8 @@ export type ErrorCode =
   | "cancelled"
   | "engine_unavailable"
   | "sandbox_image_missing"
-  | "job_limit_reached";
+  | "job_limit_reached"
+  | "registry_unavailable";
 
 export interface AppErrorOptions {
   cause?: unknown;

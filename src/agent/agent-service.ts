@@ -17,6 +17,8 @@ import { createTurn } from "../db/turns.ts";
 import { AppError } from "../errors.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
+import { storedCeiling as initialCeiling } from "../skills/attenuation.ts";
+import { noTurnSkills, type SelectTurnSkills, withTurnSkills } from "../skills/turn-skills.ts";
 import type { AgentEventBus } from "./events.ts";
 import { buildHistory, type HistoryOptions, historyRange } from "./history.ts";
 import { type GateVerdict, type LoopOutcome, type LoopState, runAgentLoop } from "./loop.ts";
@@ -54,6 +56,11 @@ export interface AgentServiceOptions {
   screenAnswer?: (text: string, channel: string) => Promise<string>;
   /** How tool outputs are shown to the model (passed to the loop). */
   presentToolOutput?: (tool: string, content: string) => string;
+  /**
+   * The skills the owner's message selects (src/skills/turn-skills.ts): chosen once per turn,
+   * stored in its loop state with the tool ceiling they set. Read at each turn, so a reload applies.
+   */
+  selectSkills?: SelectTurnSkills;
   log: Logger;
 }
 
@@ -121,10 +128,13 @@ export class AgentService {
         stored,
         beforeCompaction: this.options.beforeCompaction,
       });
-      initial = {
-        messages: [{ role: "system", content: await this.options.systemPrompt() }, ...history],
-        iterations: 0,
-      };
+      initial = withTurnSkills(
+        {
+          messages: [{ role: "system", content: await this.options.systemPrompt() }, ...history],
+          iterations: 0,
+        },
+        await this.#selectSkills(trigger.content, turnLog),
+      );
     } catch (error) {
       await endTurnWithError(this.#endingDeps, ending, error, responder, turnLog);
       return;
@@ -184,6 +194,8 @@ export class AgentService {
           turnId,
           conversationId: conversation.id,
           presentToolOutput: this.options.presentToolOutput,
+          // From the stored state (the loop re-derives it too): a resumed turn keeps its ceiling.
+          ceiling: initialCeiling(state),
         },
         state,
         decisions,
@@ -222,6 +234,24 @@ export class AgentService {
     } finally {
       unsubscribe();
       slot.release();
+    }
+  }
+
+  /** A failing selection runs the turn without skills (and so without their context or ceiling). */
+  async #selectSkills(text: string, turnLog: Logger) {
+    if (!this.options.selectSkills) return noTurnSkills;
+    try {
+      const chosen = await this.options.selectSkills(text);
+      if (chosen.skills.length > 0) {
+        turnLog.info("skills active", {
+          skills: chosen.skills.map((skill) => skill.name),
+          ceiling: chosen.ceiling,
+        });
+      }
+      return chosen;
+    } catch (error) {
+      turnLog.warn("skill selection failed; the turn runs without skills", { error });
+      return noTurnSkills;
     }
   }
 

@@ -12,6 +12,8 @@ import { AppError } from "../errors.ts";
 import type { ChatMessage, LlmClient, ToolCall } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import type { ToolCeiling, ToolResult } from "../plugin/tool.ts";
+import { storedCeiling } from "../skills/attenuation.ts";
+import type { SkillTrust } from "../skills/types.ts";
 import type { AgentEvent } from "./events.ts";
 import type { RunToolCall, ToolCallOutcome } from "./tool-pipeline.ts";
 import type { PreparedCall, ToolRunner } from "./tool-runner.ts";
@@ -35,6 +37,12 @@ export interface LoopState {
   messages: ChatMessage[];
   iterations: number;
   pending?: PendingCall[];
+  /**
+   * The skills active in this turn, chosen once when it started (src/skills/select.ts), and the
+   * tool ceiling they set: stored with the state, so a pause for approval or a restart keeps both.
+   */
+  skills?: { name: string; version: string; trust: SkillTrust }[];
+  ceiling?: ToolCeiling;
 }
 
 export interface LoopDependencies {
@@ -65,11 +73,14 @@ const finalAnswerInstruction =
   "You have used all tool calls available for this turn. Answer the owner now with what you have, without calling tools.";
 
 export async function runAgentLoop(
-  deps: LoopDependencies,
+  given: LoopDependencies,
   initial: LoopState,
   decisions: Record<string, ApprovalDecisionResult> = {},
 ): Promise<LoopOutcome> {
   const state: LoopState = structuredClone(initial);
+  // The stricter of the caller's ceiling and the one stored with the turn: neither can widen it.
+  const ceiling = given.ceiling === "read-only" ? "read-only" : storedCeiling(state);
+  const deps: LoopDependencies = { ...given, ceiling };
   const ids = { turnId: deps.turnId, conversationId: deps.conversationId };
   const runTool = deps.runner.createPipeline({ gate: deps.gate, emit: deps.emit });
 
@@ -114,7 +125,7 @@ export async function runAgentLoop(
 
 async function callModel(deps: LoopDependencies, messages: ChatMessage[], withTools: boolean) {
   const ids = { turnId: deps.turnId, conversationId: deps.conversationId };
-  const tools = withTools ? deps.runner.offeredSpecs(messages) : [];
+  const tools = withTools ? deps.runner.offeredSpecs(messages, deps.ceiling) : [];
   const started = performance.now();
   try {
     const present = deps.presentToolOutput;

@@ -1,7 +1,8 @@
 /**
  * Which tool definitions the model is given on each call of a turn. With a handful of tools it
- * gets them all. Beyond that, the installed ones are deferred: the model gets the core tools
- * (built-in and host) plus `tool_search`, and every installed tool a `tool_search` result of
+ * gets them all. Beyond that, the rarely used host tools (`offer: "on-search"`) and — once more
+ * than a handful are installed — the installed ones are deferred: the model gets the core tools
+ * plus `tool_search`, and every deferred tool a `tool_search` result of
  * this turn returned is added, after them, for the rest of the turn. The list is derived from
  * the turn's messages, so it survives a pause for approval and a restart with no state of its
  * own, and it keeps registration order, so the definitions are byte-identical from turn to turn.
@@ -39,18 +40,34 @@ export interface ToolOffer {
   offered(messages: readonly ChatMessage[]): ToolSpec[];
 }
 
-/** `deferred`: names of installed tools to hold back while more than the threshold are registered. */
-export function createToolOffer(registered: readonly ToolSpec[], deferred: ReadonlySet<string>): ToolOffer {
+/**
+ * While only this many tools are installed they are sent with the core tools (the model need not
+ * search for what the owner just installed); beyond it they all wait behind `tool_search`.
+ */
+export const installedDirectLimit = 5;
+
+/**
+ * `deferred`: names of tools to hold back while more than the threshold are registered — the
+ * installed ones (`installed`, a subset) and the host's `offer: "on-search"` ones.
+ */
+export function createToolOffer(
+  registered: readonly ToolSpec[],
+  deferred: ReadonlySet<string>,
+  installed: ReadonlySet<string> = new Set(),
+): ToolOffer {
   const specs = registered.map(modelFacing);
   const searchable = specs.some((spec) => spec.name === toolSearchName);
-  if (!searchable || specs.length <= toolSearchThreshold || deferred.size === 0) {
+  const withheld = new Set(
+    [...deferred].filter((name) => !installed.has(name) || installed.size > installedDirectLimit),
+  );
+  if (!searchable || specs.length <= toolSearchThreshold || withheld.size === 0) {
     const all = specs.filter((spec) => spec.name !== toolSearchName);
     return { offered: () => all };
   }
-  const core = specs.filter((spec) => !deferred.has(spec.name));
+  const core = specs.filter((spec) => !withheld.has(spec.name));
   return {
     offered(messages) {
-      const found = foundTools(messages, deferred);
+      const found = foundTools(messages, withheld);
       // Found tools go after the core ones, so the definitions sent before stay a prefix.
       return found.size === 0 ? core : [...core, ...specs.filter((spec) => found.has(spec.name))];
     },

@@ -11,7 +11,7 @@
  */
 import { compose } from "../core/middleware.ts";
 import type { Logger } from "../log.ts";
-import type { ToolContext } from "../plugin/tool.ts";
+import type { Tool, ToolContext } from "../plugin/tool.ts";
 import type { PreparedCall } from "./tool-runner.ts";
 import { type ApprovalGate, createApprovalStep } from "./tool-steps/approval.ts";
 import { createArgumentsStep } from "./tool-steps/arguments.ts";
@@ -34,6 +34,8 @@ export interface ToolPipelineOptions {
   defaultTimeoutMs?: number;
   /** How long a tool may take to return after its signal aborts (execute.ts). */
   stopGraceMs?: number;
+  /** Registered as built-in or host (ceiling.ts); default: no tool passes a read-only ceiling. */
+  isHostTool?: (tool: Tool) => boolean;
 }
 
 export type RunToolCall = (
@@ -48,7 +50,7 @@ export function createToolPipeline(options: ToolPipelineOptions): RunToolCall {
     createResultHooksStep(options.resultHooks, options.log),
     createOutputCapStep(options.maxOutputChars),
     createArgumentsStep(),
-    createCeilingStep(),
+    createCeilingStep(options.isHostTool ?? (() => false)),
     createSystemFilesStep(),
     createApprovalStep(options.gate, options.log),
     createExecuteStep({

@@ -15,8 +15,10 @@ import type { Ajv, ValidateFunction } from "ajv";
 import type { ChatMessage, ToolCall, ToolSpec } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
+import type { ToolSource } from "../plugin/registry.ts";
 import type { Tool, ToolCeiling, ToolContext, ToolResult } from "../plugin/tool.ts";
-import { createToolOffer, type ToolOffer } from "./tool-offer.ts";
+import { allowedUnderCeiling } from "../skills/attenuation.ts";
+import { createToolOffer, modelFacing, type ToolOffer } from "./tool-offer.ts";
 import { createToolPipeline, type RunToolCall } from "./tool-pipeline.ts";
 import { type ApprovalGate, runPrecheck } from "./tool-steps/approval.ts";
 import type { EmitEvent } from "./tool-steps/emit-result.ts";
@@ -49,6 +51,12 @@ export interface ToolRunnerOptions {
    * tools marked `offer: "on-search"` are deferred too.
    */
   deferredTools?: readonly string[];
+  /**
+   * How each tool was registered (the plugin registry's answer). Under a read-only ceiling only
+   * built-in and host tools of the read-only set run (src/skills/attenuation.ts). Without it, the
+   * tools given to the constructor and not listed in `deferredTools` count as the host's own.
+   */
+  toolSource?: (name: string) => ToolSource | undefined;
 }
 
 /** The turn a call belongs to. */
@@ -76,6 +84,9 @@ export class ToolRunner {
   readonly #ports: ToolPorts;
   #offer: ToolOffer;
   readonly #deferred: Set<string>;
+  /** The installed ones among the deferred (offered directly while only a handful are installed). */
+  readonly #installed: Set<string>;
+  readonly #constructedHostTools = new WeakSet<Tool>();
   /** Appended to by the host; read on every call, so a hook added later applies from then on. */
   readonly resultHooks: ToolResultHook[];
 
@@ -90,12 +101,18 @@ export class ToolRunner {
     for (const tool of tools) {
       if (this.#tools.has(tool.name)) throw new Error(`duplicate tool name "${tool.name}"`);
       this.#tools.set(tool.name, tool);
+      if (!options.deferredTools?.includes(tool.name)) this.#constructedHostTools.add(tool);
     }
     this.#deferred = new Set([
       ...(options.deferredTools ?? []),
       ...tools.filter((tool) => tool.offer === "on-search").map((tool) => tool.name),
     ]);
-    this.#offer = createToolOffer(this.specs(), this.#deferred);
+    this.#installed = new Set(options.deferredTools ?? []);
+    this.#offer = this.#makeOffer();
+  }
+
+  #makeOffer(): ToolOffer {
+    return createToolOffer(this.specs(), this.#deferred, this.#installed);
   }
 
   /**
@@ -105,8 +122,11 @@ export class ToolRunner {
   putTool(tool: Tool, options: { deferred?: boolean } = {}): void {
     this.#tools.set(tool.name, tool);
     this.#validators.delete(tool.name);
-    if (options.deferred) this.#deferred.add(tool.name);
-    this.#offer = createToolOffer(this.specs(), this.#deferred);
+    if (options.deferred) {
+      this.#deferred.add(tool.name);
+      this.#installed.add(tool.name);
+    }
+    this.#offer = this.#makeOffer();
   }
 
   /** Removes a tool (an installed one the owner removed or disabled); true when it was there. */
@@ -114,7 +134,8 @@ export class ToolRunner {
     const removed = this.#tools.delete(name);
     this.#validators.delete(name);
     this.#deferred.delete(name);
-    if (removed) this.#offer = createToolOffer(this.specs(), this.#deferred);
+    this.#installed.delete(name);
+    if (removed) this.#offer = this.#makeOffer();
     return removed;
   }
 
@@ -135,9 +156,26 @@ export class ToolRunner {
     }));
   }
 
-  /** The definitions to send on the next LLM call of the turn whose messages these are. */
-  offeredSpecs(messages: readonly ChatMessage[]): ToolSpec[] {
-    return this.#offer.offered(messages);
+  /**
+   * The definitions to send on the next LLM call of the turn whose messages these are. Under a
+   * read-only ceiling: only the read-only set, nothing deferred, no `tool_search`.
+   */
+  offeredSpecs(messages: readonly ChatMessage[], ceiling: ToolCeiling = "full"): ToolSpec[] {
+    if (ceiling === "full") return this.#offer.offered(messages);
+    return [...this.#tools.values()]
+      .filter((tool) => allowedUnderCeiling(ceiling, tool, this.isHostTool(tool)))
+      .map((tool) =>
+        modelFacing({ name: tool.name, description: tool.description, parameters: tool.parameters }),
+      );
+  }
+
+  /** Is `tool` the one registered under its name, as a built-in or host tool (not installed)? */
+  isHostTool(tool: Tool): boolean {
+    if (this.#tools.get(tool.name) !== tool) return false;
+    const { toolSource } = this.#options;
+    if (!toolSource) return this.#constructedHostTools.has(tool);
+    const source = toolSource(tool.name);
+    return source === "builtin" || source === "host";
   }
 
   prepare(call: ToolCall): PreparedCall {
@@ -208,6 +246,7 @@ export class ToolRunner {
       resultHooks: this.resultHooks,
       defaultTimeoutMs: this.#options.defaultTimeoutMs,
       stopGraceMs: this.#options.stopGraceMs,
+      isHostTool: (tool) => this.isHostTool(tool),
     });
   }
 

@@ -21,6 +21,7 @@ import { missingToolchain } from "../plugin/wasm/build/toolchain.ts";
 import { readStoredConfigSecrets } from "../secrets/config-source.ts";
 import { createSecretStore } from "../secrets/store.ts";
 import { describeSecretStore } from "./doctor-secrets.ts";
+import { describeInstalledWasmChannels } from "./doctor-wasm-channels.ts";
 import { describeInstalledWasmTools } from "./doctor-wasm-tools.ts";
 
 function displayValue(name: string, value: unknown, secret: boolean): string {
@@ -58,6 +59,7 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
   print(`  backend: ${backend}`);
   let secretStoreLines = ["unknown (the database is not reachable)"];
   let wasmToolLines = ["unknown (the database is not reachable)"];
+  let wasmChannelLines = wasmToolLines;
   try {
     const database = await openDatabase(config, createLogger({ level: "error" }));
     try {
@@ -79,6 +81,7 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
       secretStoreLines = [...report.lines, ...stored.problems.map((problem) => `warning: ${problem}`)];
       healthy &&= report.healthy;
       wasmToolLines = await describeInstalledWasmTools(database.db);
+      wasmChannelLines = await describeInstalledWasmChannels(database.db);
     } finally {
       await database.close();
     }
@@ -125,6 +128,9 @@ export async function runDoctor(options: DoctorOptions): Promise<boolean> {
     const owner = channelOwnerId(config.values, channel.id);
     print(`  ${channel.id}: enabled (owner: ${owner ? `${ownerVariable}` : "whoever pairs"})`);
   }
+  print("");
+  print("WASM channels");
+  for (const line of wasmChannelLines) print(`  ${line}`);
 
   print("");
   print(`Configuration (${config.configFile}${existsSync(config.configFile) ? "" : ", not present"})`);

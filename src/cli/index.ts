@@ -13,6 +13,7 @@ Commands:
   usage [--days N]   tokens and prompt-cache tokens per day
   sandbox build | status   the container jobs' sandbox image (needs DOCKER_HOST or a local engine)
   secrets set NAME | list | delete NAME | map NAME --host GLOB … | mappings | unmap ID   the encrypted secret store
+  skills search QUERY | install SLUG [--version V] [--yes] | remove NAME | list | info NAME   SKILL.md skills: bundled, your own, installed from the registry
   tools install <file.wasm | folder | npm-package> [--yes] | list | inspect NAME [--source] | history NAME | remove NAME | enable NAME | disable NAME | build <src.js|src.ts>   sandboxed WASM tools
   help      show this help`;
 
@@ -72,6 +73,15 @@ export async function runCli(args: string[], env: Record<string, string | undefi
         return await (await import("./secrets.ts")).runSecretsCommand(rest, env, { print });
       case "sandbox":
         return await (await import("./sandbox.ts")).runSandboxCommand(rest, env, print);
+      case "skills": {
+        const { askOnTerminal, runSkillsCommand } = await import("./skills.ts");
+        return await runSkillsCommand(rest, env, {
+          print,
+          printError: (line) => process.stderr.write(`${line}\n`),
+          isTerminal: Boolean(process.stdin.isTTY),
+          ask: askOnTerminal,
+        });
+      }
       case "tools": {
         const { askLine, runToolsCommand } = await import("./tools.ts");
         return await runToolsCommand(rest, env, {

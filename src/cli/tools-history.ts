@@ -1,6 +1,6 @@
 /**
  * `ironclaw tools history NAME` and `tools rollback NAME [version]`: every stored version of an
- * installed tool (hash, size, what it may reach, whether source and tests are stored), and the
+ * installed tool or channel (hash, size, what it may reach, whether source and tests are stored), and the
  * owner-only way back to one of them. Rollback never edits history: the chosen version's bytes,
  * manifest, source and tests are stored again as a new version (so `history` shows that a
  * rollback happened), after its bytes are checked against the SHA-256 recorded with it and the
@@ -14,13 +14,13 @@ import { getWasmToolVersion } from "../db/wasm-tool-versions.ts";
 import { getWasmToolSummary, listWasmToolVersions, saveWasmToolVersion } from "../db/wasm-tools.ts";
 import { ensureGrantMappings } from "../plugin/wasm/credential-grants.ts";
 import { sha256Hex } from "../plugin/wasm/install.ts";
-import { parseToolManifest } from "../plugin/wasm/manifest.ts";
+import { parsePluginManifest } from "../plugin/wasm/plugin-manifest.ts";
 import { describeCapabilities, formatSize } from "../plugin/wasm/review.ts";
 import type { ToolsIo } from "./tools.ts";
 
 function capabilitiesOf(manifest: Record<string, unknown>, name: string): string[] {
   try {
-    return describeCapabilities(parseToolManifest(manifest, `the stored manifest of ${name}`));
+    return describeCapabilities(parsePluginManifest(manifest, `the stored manifest of ${name}`));
   } catch (error) {
     return [`(manifest does not parse: ${(error as Error).message})`];
   }
@@ -29,7 +29,7 @@ function capabilitiesOf(manifest: Record<string, unknown>, name: string): string
 /** What a version may reach, in a few words for its history line. */
 function reachOf(manifest: Record<string, unknown>, name: string): string {
   try {
-    const parsed = parseToolManifest(manifest, `the stored manifest of ${name}`);
+    const parsed = parsePluginManifest(manifest, `the stored manifest of ${name}`);
     const hosts = [...new Set(parsed.http.allowlist.map((rule) => rule.host))];
     const secrets = [
       ...new Set([...parsed.secrets.allowedNames, ...parsed.credentials.map((grant) => grant.secret)]),
@@ -115,7 +115,7 @@ export async function runToolsRollback(db: Database, rest: readonly string[], io
     }
   }
   // As at install: the version and its credential mappings in one transaction.
-  const manifest = parseToolManifest(chosen.manifest, `the stored manifest of ${name} v${target}`);
+  const manifest = parsePluginManifest(chosen.manifest, `the stored manifest of ${name} v${target}`);
   const row = await inTransaction(db, async (tx) => {
     const saved = await saveWasmToolVersion(tx, {
       name,
@@ -130,5 +130,6 @@ export async function runToolsRollback(db: Database, rest: readonly string[], io
   });
   announceCommitted("wasm_tools");
   io.print(`"${name}" is now v${row.version}, the component of v${target} (${row.sha256}).`);
+  if (manifest.kind === "channel") io.print("A running assistant applies it at its next start.");
   return 0;
 }

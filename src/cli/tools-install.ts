@@ -1,6 +1,7 @@
 /**
  * `ironclaw tools install <file.wasm | folder | npm-package> [--yes]`: shows the owner what the
- * tool may do (every capability, the SHA-256 and size, the WIT imports) and installs it only
+ * tool (or channel: a `"kind": "channel"` manifest) may do (every capability, the SHA-256 and
+ * size, the WIT imports) and installs it only
  * after a "y" on a terminal, or with `--yes`. Without a terminal and without `--yes` nothing is
  * installed: a script must say so explicitly. Everything refused (a bad manifest, a component
  * that imports WASI, a name that is a built-in's) is one clear line and exit code 1.
@@ -10,8 +11,9 @@ import { AppError } from "../errors.ts";
 import { hostToolNames } from "../host/host-tool-names.ts";
 import { checkToolComponent } from "../plugin/wasm/component-policy.ts";
 import { inspectComponent } from "../plugin/wasm/inspect.ts";
-import { commitInstall, installWasmTool, refuseReservedName } from "../plugin/wasm/install.ts";
-import { ManifestError, parseToolManifest } from "../plugin/wasm/manifest.ts";
+import { commitInstall, installWasmPlugin, refuseReservedName } from "../plugin/wasm/install.ts";
+import { ManifestError } from "../plugin/wasm/manifest.ts";
+import { parsePluginManifest } from "../plugin/wasm/plugin-manifest.ts";
 import type { ToolsIo } from "./tools.ts";
 import { type LocatedTool, locateTool } from "./tools-locate.ts";
 
@@ -40,15 +42,16 @@ export async function readInstallTarget(args: string[], io: ToolsIo): Promise<In
   } catch (error) {
     throw new ManifestError(located.manifestPath, "", `is not valid JSON (${(error as Error).message})`);
   }
-  refuseReservedName(parseToolManifest(manifest, located.manifestPath).name, hostToolNames());
-  checkToolComponent(await inspectComponent(located.bytes));
+  const parsed = parsePluginManifest(manifest, located.manifestPath);
+  if (parsed.kind === "tool") refuseReservedName(parsed.name, hostToolNames());
+  checkToolComponent(await inspectComponent(located.bytes), parsed.kind);
   return { yes, located, manifest };
 }
 
 export async function runToolsInstall(db: Database, target: InstallTarget, io: ToolsIo): Promise<number> {
   const { yes, located, manifest } = target;
   const reservedNames = hostToolNames();
-  const review = await installWasmTool({
+  const review = await installWasmPlugin({
     db,
     bytes: located.bytes,
     manifest,
@@ -81,7 +84,9 @@ export async function runToolsInstall(db: Database, target: InstallTarget, io: T
     }
   }
   io.print(
-    "A running assistant offers it from its next reply (with PostgreSQL; the embedded database: at the next start).",
+    review.manifest.kind === "channel"
+      ? "The channel starts with the assistant's next start (restart a running assistant to bring it up)."
+      : "A running assistant offers it from its next reply (with PostgreSQL; the embedded database: at the next start).",
   );
   return 0;
 }

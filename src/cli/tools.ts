@@ -1,17 +1,18 @@
 /**
  * `ironclaw tools install | list | inspect | history | rollback | remove | enable | disable | build`: the
- * owner's installed WASM tools. Works on the database directly (PostgreSQL at any time — a running
+ * owner's installed WASM tools and channels (one table, `kind` tells them apart; a channel change
+ * takes effect at the assistant's next start). Works on the database directly (PostgreSQL at any time — a running
  * assistant picks the change up through the change feed — the embedded database while the
  * assistant is stopped). `build` is the author toolchain (tools-build.ts) and needs no database.
  */
 import { loadFullConfig } from "../app.ts";
 import type { Database } from "../db/client.ts";
-import { getWasmTool, listWasmTools } from "../db/wasm-tools.ts";
+import { getWasmTool, getWasmToolSummary, listWasmTools } from "../db/wasm-tools.ts";
 import { createLogger } from "../log.ts";
 import { describeGrants } from "../plugin/wasm/credential-grants.ts";
 import { inspectComponent } from "../plugin/wasm/inspect.ts";
 import { removeWasmTool, setWasmToolEnabled } from "../plugin/wasm/install.ts";
-import { parseToolManifest } from "../plugin/wasm/manifest.ts";
+import { parsePluginManifest } from "../plugin/wasm/plugin-manifest.ts";
 import { formatReview, formatSize } from "../plugin/wasm/review.ts";
 import { runToolsBuildCommand } from "./tools-build.ts";
 import { inspectHeldBuild } from "./tools-held.ts";
@@ -29,7 +30,10 @@ export interface ToolsIo {
 }
 
 export const toolsUsage =
-  "Usage: ironclaw tools install <file.wasm | folder | npm-package> [--yes] | list | inspect NAME [--source] [--pending] | history NAME | rollback NAME [version] [--yes] | remove NAME | enable NAME | disable NAME | build <src.js|src.ts>";
+  "Usage: ironclaw tools install <file.wasm | folder | npm-package> [--yes] | list | inspect NAME [--source] [--pending] | history NAME | rollback NAME [version] [--yes] | remove NAME | enable NAME | disable NAME | build <src.js|src.ts> [--channel]";
+
+/** Said after a change to a channel: the running assistant does not reload channels. */
+const channelRestartNote = "A running assistant applies it at its next start.";
 
 async function list(db: Database, io: ToolsIo): Promise<number> {
   const tools = await listWasmTools(db);
@@ -38,7 +42,7 @@ async function list(db: Database, io: ToolsIo): Promise<number> {
   for (const tool of tools) {
     const reason = tool.status === "disabled" && tool.disabledReason ? ` (${tool.disabledReason})` : "";
     io.print(
-      `${tool.name}  v${tool.version}  ${tool.status}${reason}  ${formatSize(tool.size)}  ${tool.sha256.slice(0, 12)}  source: installed`,
+      `${tool.name}  ${tool.kind}  v${tool.version}  ${tool.status}${reason}  ${formatSize(tool.size)}  ${tool.sha256.slice(0, 12)}  source: installed`,
     );
   }
   return 0;
@@ -66,7 +70,7 @@ async function inspect(db: Database, name: string, rest: string[], io: ToolsIo):
     io.print(row.source);
     return 0;
   }
-  const manifest = parseToolManifest(row.manifest, `the stored manifest of ${name}`);
+  const manifest = parsePluginManifest(row.manifest, `the stored manifest of ${name}`);
   const component = await inspectComponent(row.binary);
   const lines = formatReview({
     manifest,
@@ -106,8 +110,10 @@ export async function runWithDatabase(
     case "rollback":
       return runToolsRollback(db, rest, io);
     case "remove": {
+      const kind = (await getWasmToolSummary(db, name))?.kind;
       const removed = await removeWasmTool(db, name);
       io.print(removed ? `Removed "${name}" and its stored versions.` : `No installed tool named "${name}".`);
+      if (removed && kind === "channel") io.print(channelRestartNote);
       return removed ? 0 : 1;
     }
     default: {
@@ -118,6 +124,7 @@ export async function runWithDatabase(
         return 1;
       }
       io.print(`${enabled ? "Enabled" : "Disabled"} "${name}".`);
+      if ((await getWasmToolSummary(db, name))?.kind === "channel") io.print(channelRestartNote);
       return 0;
     }
   }

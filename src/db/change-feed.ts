@@ -25,7 +25,8 @@ export type ChangeTopic =
   | "conversations"
   | "settings"
   | "wasm_tools"
-  | "memory_documents";
+  | "memory_documents"
+  | "installed_skills";
 
 const changeChannel = "ironclaw_changes";
 const topics: readonly ChangeTopic[] = [
@@ -34,6 +35,7 @@ const topics: readonly ChangeTopic[] = [
   "settings",
   "wasm_tools",
   "memory_documents",
+  "installed_skills",
 ];
 /** Every feed of this process: a local change reaches them all (clearing too much is safe). */
 const localFeeds = new Set<(topic: ChangeTopic) => void>();

@@ -1,7 +1,8 @@
 /**
- * Installed WASM tools: the current row per name (`wasm_tools`) and every version
- * (`wasm_tool_versions`). Installing writes both in one transaction, so a tool is either fully
- * installed (bytes, hash, manifest, history) or not at all. Status changes are compare-and-set:
+ * Installed WASM tools and channels (`kind` tells them apart; one name space): the current row per
+ * name (`wasm_tools`) and every version (`wasm_tool_versions`; its manifest's `kind` says which).
+ * Installing writes both in one transaction, so a tool is either fully installed (bytes, hash,
+ * manifest, history) or not at all. Status changes are compare-and-set:
  * disabling an enabled tool reports whether *this* call turned it off, so "the owner is told once"
  * holds across processes. Every write announces `wasm_tools` on the change feed, so a running
  * assistant reloads its tools when the CLI changes them.
@@ -20,6 +21,8 @@ export type WasmToolVersionRow = Omit<typeof wasmToolVersions.$inferSelect, "bin
 
 export interface NewWasmToolVersion {
   name: string;
+  /** "tool" or "channel"; default: the manifest's `kind` (absent = tool). */
+  kind?: string;
   binary: Uint8Array;
   sha256: string;
   manifest: Record<string, unknown>;
@@ -54,6 +57,7 @@ export function saveWasmToolVersion(db: Database, values: NewWasmToolVersion): P
     const version = (latest?.version ?? 0) + 1;
     const stored = {
       name: values.name,
+      kind: values.kind ?? (values.manifest.kind === "channel" ? "channel" : "tool"),
       version,
       binary: values.binary,
       sha256: values.sha256,
@@ -61,9 +65,10 @@ export function saveWasmToolVersion(db: Database, values: NewWasmToolVersion): P
       manifest: values.manifest,
       source: values.source ?? null,
     };
+    const { kind: _kind, ...versionValues } = stored;
     const [inserted] = await tx
       .insert(wasmToolVersions)
-      .values({ ...stored, tests: values.tests ?? null })
+      .values({ ...versionValues, tests: values.tests ?? null })
       .returning({ id: wasmToolVersions.id });
     const now = new Date();
     const { binary: _bytes, ...rest } = stored;

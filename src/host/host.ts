@@ -53,7 +53,9 @@ import { hostToolNames } from "./host-tool-names.ts";
 import type { InstalledTools } from "./installed-tools.ts";
 import { createJobFeature, type JobEngineSetup } from "./job-tools.ts";
 import { registerPlugins } from "./register-plugins.ts";
+import { createSkillsFeature } from "./skills-setup.ts";
 import { startChannelContained } from "./start-channel.ts";
+import type { WasmChannelSet } from "./wasm-channels.ts";
 
 export interface HostOptions {
   config: Config;
@@ -70,6 +72,8 @@ export interface HostOptions {
    * registry is filled, then kept in step with the change feed while the host runs.
    */
   installedToolSet?: InstalledTools;
+  /** The owner's installed WASM channels (wasm-channels.ts): loaded and registered at start. */
+  wasmChannels?: WasmChannelSet;
   /** The container engine found at start-up (job-tools.ts); without it no job tool is offered. */
   /** The detected container engine, or its detection still under way. */
   jobEngine?: JobEngineSetup | Promise<JobEngineSetup>;
@@ -189,6 +193,8 @@ export async function createHost(options: HostOptions) {
           }),
         ]
       : [];
+  // Skills load in the background (src/host/skills-setup.ts); the first turn waits for them.
+  const skills = createSkillsFeature({ config, db: database.db, log });
   // Routine tools reach the scheduler lazily: it needs the pipeline, which needs the runner.
   const registry = registerPlugins({
     config,
@@ -200,6 +206,7 @@ export async function createHost(options: HostOptions) {
       ...memory.tools,
       ...(secretRequests ? [createSecretRequestTool(secretRequests.port)] : []),
       ...toolBuildTools(options.installedToolSet),
+      ...skills.tools,
     ],
     installedTools,
     // Read at each search: tools installed while the host runs are found too.
@@ -230,8 +237,10 @@ export async function createHost(options: HostOptions) {
     ports: options.toolPorts ? toolPorts : { ...toolPorts, workspace: memory.workspace },
     deferredTools: installedTools.map((tool) => tool.name),
     resultHooks: [safety.toolResultHook],
+    toolSource: (name) => registry.toolSource(name),
   });
   const queue = new KeyedQueue();
+  await options.wasmChannels?.register(registry, toolPorts);
   const registered = registry.channels();
   // Everything the host sends to a chat goes through the chat screen; channels start unwrapped.
   const channels = new Map(
@@ -243,6 +252,7 @@ export async function createHost(options: HostOptions) {
   // Hot lookups cached in memory, cleared by every change, this process's or another's.
   const changes = await createChangeFeed(database);
   const pairedOwner = createOwnerIdentityCache(database.db, changes);
+  skills.attach(changes);
   // Tools installed, replaced or removed while the host runs are offered from the next LLM call.
   options.installedToolSet?.attach(
     {
@@ -274,6 +284,7 @@ export async function createHost(options: HostOptions) {
     historyBudgetTokens: options.historyBudgetTokens,
     screenAnswer: safety.chatScreen,
     presentToolOutput,
+    selectSkills: skills.selectSkills,
     log: log.child({ component: "agent" }),
   });
 
@@ -395,6 +406,7 @@ export async function createHost(options: HostOptions) {
     scheduler,
     /** One-time secret requests (the gateway serves their form); undefined without a secret store. */
     secretRequests,
+    skills,
     /** The owner's memory documents and search (src/memory/memory.ts). */
     memory: memory.memory,
     /** Starts the channels, recovers what a crash left behind, then the scheduler. */
@@ -436,6 +448,7 @@ export async function createHost(options: HostOptions) {
     },
     health(): Record<string, ChannelHealth> {
       return {
+        ...options.wasmChannels?.failures(),
         ...Object.fromEntries(failed),
         ...Object.fromEntries(started.map((channel) => [channel.id, channel.health?.() ?? { ok: true }])),
       };
@@ -458,8 +471,10 @@ export async function createHost(options: HostOptions) {
       await agent.stop(graceMs);
       if (!drained) await settleWithin(queue.drain(), graceMs);
       await options.installedToolSet?.close();
+      await options.wasmChannels?.close();
       await memory.stop();
       await jobs.stop();
+      await skills.ready();
       await changes.close();
     },
   };

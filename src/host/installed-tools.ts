@@ -119,10 +119,13 @@ export function createInstalledTools(options: InstalledToolsOptions) {
       .catch((error: unknown) => log.warn("could not stop a tool", { tool: name, error }));
   }
 
-  /** Brings the loaded set in line with the enabled rows (by name, version and hash). */
+  /** Brings the loaded set in line with the enabled tool rows (by name, version and hash). */
   async function reconcile(): Promise<void> {
+    // Channel rows share the table; they are loaded by wasm-channels.ts at start, never as tools.
     const wanted = new Map(
-      (await listWasmTools(db)).filter((row) => row.status === "enabled").map((row) => [row.name, row]),
+      (await listWasmTools(db))
+        .filter((row) => row.status === "enabled" && row.kind === "tool")
+        .map((row) => [row.name, row]),
     );
     for (const [name, current] of [...loaded]) {
       const row = wanted.get(name);
@@ -131,7 +134,7 @@ export function createInstalledTools(options: InstalledToolsOptions) {
     for (const summary of wanted.values()) {
       if (loaded.has(summary.name) || closed) continue;
       const row = await getWasmTool(db, summary.name);
-      if (row?.status !== "enabled") continue;
+      if (row?.status !== "enabled" || row.kind !== "tool") continue;
       const tool = await prepare(row);
       if (!tool) continue;
       loaded.set(row.name, { sha256: row.sha256, version: row.version, tool });

@@ -27,8 +27,8 @@ export type ToolRisk = "read" | "write" | "external" | "exec";
 export type ToolApproval = "never" | "unless-auto-approved" | "always";
 
 /**
- * What a turn lets its tools do: `full`, or `read-only` (only `read`-risk tools run; the skills
- * issue sets it while an installed skill is active in the turn).
+ * What a turn lets its tools do: `full`, or `read-only` (only the host's own tools of a fixed
+ * read-only set run, src/skills/attenuation.ts; set while an installed skill is active in the turn).
  */
 export type ToolCeiling = "full" | "read-only";
 

@@ -38,21 +38,27 @@ export function guardChannel(channel: Channel, screen: ChatScreen): Channel {
     stop: () => channel.stop(),
     send: async (to, outbound) => channel.send(to, await message(outbound)),
   };
-  if (channel.edit) guarded.edit = async (ref, outbound) => channel.edit?.(ref, await message(outbound));
-  if (channel.askApproval) {
-    guarded.askApproval = async (to, original) => {
-      if (!channel.askApproval) throw new Error(`channel ${channel.id} lost askApproval`);
-      return channel.askApproval(to, await prompt(original));
-    };
-  }
-  if (channel.settleApproval) {
-    guarded.settleApproval = async (ref, outcome, original) =>
-      channel.settleApproval?.(ref, outcome, await prompt(original));
-  }
-  if (channel.setTyping) guarded.setTyping = (to) => channel.setTyping?.(to) ?? Promise.resolve();
-  if (channel.health) guarded.health = () => channel.health?.() ?? { ok: true };
-  if (channel.handleHttp) {
-    guarded.handleHttp = (request, path) => channel.handleHttp?.(request, path) ?? Promise.resolve(undefined);
-  }
+  // Optional members are looked up on every access, not once here: a WASM channel gains `edit`
+  // and `askApproval` only when its on-start says it can (src/plugin/wasm/channel/wasm-channel.ts).
+  const optional = <Key extends keyof Channel>(
+    key: Key,
+    wrap: (inner: NonNullable<Channel[Key]>) => Channel[Key],
+  ) =>
+    Object.defineProperty(guarded, key, {
+      enumerable: true,
+      get: () => {
+        const inner = channel[key];
+        return inner ? wrap(inner as NonNullable<Channel[Key]>) : undefined;
+      },
+    });
+  optional("edit", (edit) => async (ref, outbound) => edit.call(channel, ref, await message(outbound)));
+  optional("askApproval", (ask) => async (to, original) => ask.call(channel, to, await prompt(original)));
+  optional(
+    "settleApproval",
+    (settle) => async (ref, outcome, original) => settle.call(channel, ref, outcome, await prompt(original)),
+  );
+  optional("setTyping", (typing) => (to) => typing.call(channel, to));
+  optional("health", (health) => () => health.call(channel));
+  optional("handleHttp", (handle) => (request, path) => handle.call(channel, request, path));
   return guarded;
 }

@@ -112,8 +112,10 @@ test("install asks, list, inspect, disable, enable, history and remove", async (
   expect(fromNpm.stdout).toContain("Installed clock version 1");
 
   const list = await runCli(["tools", "list"], env);
-  expect(list.stdout).toMatch(/^stars {2}v1 {2}enabled {2}1\.\d MiB {2}[0-9a-f]{12} {2}source: installed$/m);
-  expect(list.stdout).toContain("clock  v1  enabled");
+  expect(list.stdout).toMatch(
+    /^stars {2}tool {2}v1 {2}enabled {2}1\.\d MiB {2}[0-9a-f]{12} {2}source: installed$/m,
+  );
+  expect(list.stdout).toContain("clock  tool  v1  enabled");
 
   const inspect = await runCli(["tools", "inspect", "stars"], env);
   expect(inspect.stdout).toContain("imports ironclaw:plugin/host@0.1.0, ironclaw:plugin/tool-types@0.1.0");
@@ -133,7 +135,7 @@ test("install asks, list, inspect, disable, enable, history and remove", async (
   );
   expect((await runCli(["tools", "history", "stars"], env)).stdout.trim().split("\n")).toHaveLength(2);
   expect((await runCli(["tools", "remove", "stars"], env)).stdout).toContain('Removed "stars"');
-  expect((await runCli(["tools", "list"], env)).stdout.trim()).toMatch(/^clock {2}v1/);
+  expect((await runCli(["tools", "list"], env)).stdout.trim()).toMatch(/^clock {2}tool {2}v1/);
 }, 240_000);
 
 test("an installed tool is loaded by the real assistant and called by the model", async () => {

@@ -8,6 +8,7 @@
  * Everything here is the platform's view, never the adapter's internals: the suite keeps passing
  * while adapters are refactored, and fails when what the owner sees changes.
  */
+import type { DatabaseHandle } from "../../src/db/client.ts";
 import type { ApprovalDecision, Channel } from "../../src/plugin/channel.ts";
 import type { HostSurfaceChannel } from "../../src/plugin/registry.ts";
 import type { HostHarnessOptions } from "../support/host.ts";
@@ -54,9 +55,10 @@ export interface ContractPrompt {
 export interface ContractPlatform {
   /**
    * A new channel instance talking to this platform, one per host start; a host surface (the
-   * terminal) comes wrapped by `asHostSurface`, as channels/index.ts wires it.
+   * terminal) comes wrapped by `asHostSurface`, as channels/index.ts wires it. A WASM channel
+   * loads asynchronously and keeps its state in the host's database (hence the promise and the handle).
    */
-  createChannel(): Channel | HostSurfaceChannel;
+  createChannel(database: DatabaseHandle): Channel | HostSurfaceChannel | Promise<Channel>;
   /** How the host learns who the owner is (TELEGRAM_OWNER_ID, a recorded identity, …). */
   host: Pick<HostHarnessOptions, "env" | "owner">;
   /** A direct message to the bot; resolves once the platform handed it over. */

@@ -59,7 +59,7 @@ export function createContractHosts(descriptor: ChannelContractDescriptor) {
       owner: false,
       ...platform.host,
       env: { ...platform.host.env, ...setup.env },
-      channels: [platform.createChannel()],
+      channels: [await platform.createChannel(handle)],
       script: setup.script,
       tools: setup.tools,
     });

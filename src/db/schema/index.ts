@@ -1,6 +1,7 @@
 export * from "./approvals.ts";
 export * from "./conversations.ts";
 export * from "./identities.ts";
+export * from "./installed-skills.ts";
 export * from "./jobs.ts";
 export * from "./leak-events.ts";
 export * from "./memory.ts";
@@ -9,5 +10,6 @@ export * from "./routines.ts";
 export * from "./secrets.ts";
 export * from "./settings.ts";
 export * from "./turns.ts";
+export * from "./wasm-channel-state.ts";
 export * from "./wasm-tool-builds.ts";
 export * from "./wasm-tools.ts";

@@ -7,7 +7,10 @@
  * Defaults are deny-all: an empty allowlist reaches no host, no secret is visible, no workspace
  * path is readable.
  */
+import type { Logger } from "../../log.ts";
 import type { CredentialLocation } from "../../secrets/mapping.ts";
+import type { Channel } from "../channel.ts";
+import type { HttpPort, SecretsPort, WorkspacePort } from "../ports/index.ts";
 import type { Tool, ToolApproval, ToolRisk } from "../tool.ts";
 
 /** The WIT package version this host implements (tools/wit/plugin.wit). */
@@ -125,7 +128,11 @@ export type WebhookVerification =
     };
 
 export interface ChannelEmitLimits {
-  /** Messages + actions one callback may emit; beyond it emits are refused (and the callback's all dropped). */
+  /**
+   * Messages + actions one callback may emit; beyond it `emit-*` answers an error and nothing more
+   * is delivered (what came before the cap is, so a guest that stops at the error can keep its
+   * cursor right; the overflow is reported in health).
+   */
   readonly perCallback: number;
   /** Messages + actions per minute across callbacks. */
   readonly perMinute: number;
@@ -164,4 +171,47 @@ export interface WasmChannelArtifact {
   readonly component: Uint8Array;
   readonly sha256: string;
   readonly manifest: WasmChannelManifest;
+}
+
+/**
+ * A WASM channel's own key-value store (`state-read` / `state-write`), in the host's database so
+ * it survives restarts (a poll cursor lives here). The runtime always passes the channel's
+ * registered name, so one channel cannot reach another's keys.
+ */
+export interface ChannelStateStore {
+  read(channel: string, key: string): Promise<string | undefined>;
+  /** Applies every write at once (a `null` value deletes the key), or none of them. */
+  apply(channel: string, writes: ReadonlyMap<string, string | null>): Promise<void>;
+}
+
+/** What the host hands a WASM channel when it loads it: ports, never reach. */
+export interface WasmChannelBindings {
+  /** The store behind `state-read` / `state-write` (src/db/wasm-channel-state.ts). */
+  readonly state: ChannelStateStore;
+  /** The guarded HTTP port tools get (SSRF check with pinning, leak scan, credential injection). */
+  readonly http: HttpPort;
+  /** Behind `secret-exists`; only names the manifest lists are ever asked. */
+  readonly secrets: SecretsPort;
+  /**
+   * A stored secret's value, for webhook verification on the host (the secret store's `reveal`).
+   * The guest never sees it; undefined = not stored (every webhook request is then refused).
+   */
+  readonly revealSecret: (name: string) => Promise<string | undefined>;
+  /** Behind `workspace-read` (under the manifest's prefixes); absent = every read refused. */
+  readonly workspace?: WorkspacePort;
+  /** The channel's log; the guest's `log()` lines and the runtime's own go here. */
+  readonly log: Logger;
+  /** The host's clock (webhook timestamp staleness, emit-rate windows). Default: `new Date()`. */
+  readonly now?: () => Date;
+}
+
+/** Loads installed channels into sandboxes (two Workers each: callbacks, and polling). */
+export interface WasmChannelRuntime {
+  /**
+   * Verifies the hash, prepares the component (cached like tools), returns a `Channel` whose
+   * `start(host)` calls `on-start`. Refuses a reserved name (terminal, api, routine).
+   */
+  load(artifact: WasmChannelArtifact, bindings: WasmChannelBindings): Promise<Channel>;
+  /** Stops every loaded channel's Workers. */
+  close(): Promise<void>;
 }

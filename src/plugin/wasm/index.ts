@@ -6,13 +6,11 @@
  * sandbox Worker and returns a `Tool`. A component that fails any step is refused with an
  * AppError naming the tool and the reason; the caller disables it and the host carries on.
  */
-import { createHash } from "node:crypto";
 import { AppError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import type { Tool } from "../tool.ts";
 import type { WasmToolArtifact, WasmToolRuntime } from "./contract.ts";
-import { readCacheEntry, writeCacheEntry } from "./runtime/cache-entry.ts";
-import { prepareComponent, preparerVersion } from "./runtime/prepare.ts";
+import { createComponentLoader } from "./runtime/component-loader.ts";
 import { createSandbox, type Sandbox } from "./runtime/sandbox.ts";
 import { createWasmTool, parseToolSchema, toolDescription } from "./runtime/wasm-tool.ts";
 
@@ -29,61 +27,21 @@ export interface WasmToolRuntimeOptions {
 }
 
 export function createWasmToolRuntime(options: WasmToolRuntimeOptions): WasmToolRuntime {
-  const compiled = new Map<string, Promise<WebAssembly.Module>>();
+  const loader = createComponentLoader(options);
   const sandboxes = new Map<string, Sandbox>();
-
-  function compile(bytes: Uint8Array): Promise<WebAssembly.Module> {
-    const key = createHash("sha256").update(bytes).digest("hex");
-    let module = compiled.get(key);
-    if (!module) {
-      module = WebAssembly.compile(bytes);
-      compiled.set(key, module);
-      module.catch(() => compiled.delete(key));
-    }
-    return module;
-  }
-
-  async function prepared(artifact: WasmToolArtifact) {
-    const key = {
-      componentSha256: artifact.sha256,
-      memoryMiB: artifact.manifest.limits.memoryMiB,
-      preparer: preparerVersion,
-    };
-    const cached = await readCacheEntry(options.cacheDir, key, options.cacheKey);
-    if (cached.status === "hit") return cached.prepared;
-    if (cached.status === "rejected") {
-      options.log.warn("wasm cache entry rejected: preparing again", {
-        tool: artifact.name,
-        reason: cached.reason,
-      });
-    }
-    const fresh = await prepareComponent(artifact.component, artifact.manifest.limits.memoryMiB);
-    await writeCacheEntry(options.cacheDir, key, options.cacheKey, fresh).catch((error) =>
-      options.log.warn("wasm cache entry not written", { tool: artifact.name, error }),
-    );
-    return fresh;
-  }
 
   async function load(artifact: WasmToolArtifact): Promise<Tool> {
     const name = artifact.manifest.name;
-    const actual = createHash("sha256").update(artifact.component).digest("hex");
-    if (actual !== artifact.sha256.toLowerCase()) {
-      throw new AppError(
-        "forbidden",
-        `tool ${name}: its component does not match its SHA-256 (${artifact.sha256})`,
-        {
-          context: { tool: name, expected: artifact.sha256, actual },
-        },
-      );
-    }
+    const plugin = {
+      subject: "tool" as const,
+      name,
+      component: artifact.component,
+      sha256: artifact.sha256,
+      memoryMiB: artifact.manifest.limits.memoryMiB,
+    };
+    loader.verify(plugin);
     await unload(name);
-    const { glue, modules } = await prepared(artifact);
-    const compiledModules: Record<string, WebAssembly.Module> = {};
-    try {
-      for (const [file, bytes] of modules) compiledModules[file] = await compile(bytes);
-    } catch (error) {
-      throw new AppError("invalid_input", `tool ${name}: a core module does not compile`, { cause: error });
-    }
+    const { glue, modules: compiledModules } = await loader.load(plugin);
     const limits = artifact.manifest.limits;
     const sandbox = createSandbox({
       name,
@@ -129,3 +87,4 @@ export function createWasmToolRuntime(options: WasmToolRuntimeOptions): WasmTool
     },
   };
 }
+export { createWasmChannelRuntime, type WasmChannelRuntimeOptions } from "./channel-host.ts";

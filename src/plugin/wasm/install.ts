@@ -1,9 +1,12 @@
 /**
- * Installing a WASM tool, in two steps with the owner in between:
+ * Installing a WASM tool or channel, in two steps with the owner in between:
  *   1. `installWasmTool` checks everything and changes nothing: the manifest parses (deny-all,
  *      unknown fields refused), the component decodes, imports only the host's interfaces,
  *      exports the tool world, is built for a WIT version this host loads, and its name is not a
  *      built-in's. It returns the review the owner reads (capabilities, SHA-256, size, imports).
+ *      A channel (`installWasmPlugin` with a `"kind": "channel"` manifest) is checked against the
+ *      channel world instead; a component of the other world, or a name installed as the other
+ *      kind, is refused naming both.
  *   2. `commitInstall` stores exactly the reviewed bytes and manifest (the hash is taken again, so
  *      bytes changed after the review are refused) as a new version, and maps the granted
  *      credentials whose secrets are stored, all in one transaction: nothing is half-installed.
@@ -27,6 +30,7 @@ import { describeGrants, ensureGrantMappings, type GrantStatus } from "./credent
 import { ComponentRefusedError, inspectComponent } from "./inspect.ts";
 import { parseToolManifest } from "./manifest.ts";
 import { manifestToJson } from "./manifest-json.ts";
+import { parsePluginManifest, type WasmPluginManifest } from "./plugin-manifest.ts";
 import { formatReview } from "./review.ts";
 
 /** Components above this size are refused before they are decoded. */
@@ -49,9 +53,9 @@ export interface InstallRequest {
   readonly reservedNames: ReadonlySet<string>;
 }
 
-export interface InstallReview {
+export interface InstallReview<Manifest extends WasmPluginManifest = WasmToolManifest> {
   readonly name: string;
-  readonly manifest: WasmToolManifest;
+  readonly manifest: Manifest;
   readonly bytes: Uint8Array;
   readonly sha256: string;
   readonly size: number;
@@ -85,9 +89,30 @@ export function refuseReservedName(name: string, reserved: ReadonlySet<string>):
 }
 
 /** Checks a tool for installation and returns what the owner must see; stores nothing. */
-export async function installWasmTool(request: InstallRequest): Promise<InstallReview> {
-  const manifest = parseToolManifest(request.manifest, request.manifestSource ?? "manifest");
-  refuseReservedName(manifest.name, request.reservedNames);
+export function installWasmTool(request: InstallRequest): Promise<InstallReview> {
+  return review(request, parseToolManifest(request.manifest, request.manifestSource ?? "manifest"));
+}
+
+/** The same for a tool or a channel, by the manifest's `kind`. */
+export function installWasmPlugin(request: InstallRequest): Promise<InstallReview<WasmPluginManifest>> {
+  return review(request, parsePluginManifest(request.manifest, request.manifestSource ?? "manifest"));
+}
+
+/** Refuses installing a tool over a channel of the same name, or the reverse. */
+function refuseOtherKind(name: string, kind: string, installedKind: string | undefined): void {
+  if (installedKind === undefined || installedKind === kind) return;
+  throw new AppError(
+    "conflict",
+    `"${name}" is installed as a ${installedKind}; this is a ${kind}: remove the ${installedKind} first (\`ironclaw tools remove ${name}\`) or choose another name`,
+    { context: { name, kind, installedKind } },
+  );
+}
+
+async function review<Manifest extends WasmPluginManifest>(
+  request: InstallRequest,
+  manifest: Manifest,
+): Promise<InstallReview<Manifest>> {
+  if (manifest.kind === "tool") refuseReservedName(manifest.name, request.reservedNames);
   if (request.bytes.byteLength > maxComponentBytes) {
     throw new ComponentRefusedError(
       `the component is ${request.bytes.byteLength} bytes; the limit is ${maxComponentBytes}`,
@@ -101,8 +126,9 @@ export async function installWasmTool(request: InstallRequest): Promise<InstallR
   }
   // A copy: the caller's buffer may change after the review; the stored bytes may not.
   const bytes = new Uint8Array(request.bytes);
-  const component = checkToolComponent(await inspectComponent(bytes));
+  const component = checkToolComponent(await inspectComponent(bytes), manifest.kind);
   const current = await getWasmToolSummary(request.db, manifest.name);
+  refuseOtherKind(manifest.name, manifest.kind, current?.kind);
   const grants = await describeGrants(request.db, manifest.credentials);
   const sha256 = sha256Hex(bytes);
   const facts = {
@@ -135,16 +161,18 @@ export interface CommittedInstall {
 /** Stores the reviewed tool as a new version, with its credential mappings, in one transaction. */
 export async function commitInstall(
   db: Database,
-  review: InstallReview,
+  review: InstallReview<WasmPluginManifest>,
   reservedNames: ReadonlySet<string>,
 ): Promise<CommittedInstall> {
-  refuseReservedName(review.name, reservedNames);
+  if (review.manifest.kind === "tool") refuseReservedName(review.name, reservedNames);
   if (sha256Hex(review.bytes) !== review.sha256) {
     throw new ComponentRefusedError("the component changed after it was reviewed: review it again");
   }
   const committed = await inTransaction(db, async (tx) => {
+    refuseOtherKind(review.name, review.manifest.kind, (await getWasmToolSummary(tx, review.name))?.kind);
     const row = await saveWasmToolVersion(tx, {
       name: review.name,
+      kind: review.manifest.kind,
       binary: review.bytes,
       sha256: review.sha256,
       manifest: manifestToJson(review.manifest),
@@ -173,7 +201,7 @@ export async function setWasmToolEnabled(db: Database, name: string, enabled: bo
   const row = await getWasmToolSummary(db, name);
   if (!row) return false;
   if (!enabled) return setWasmToolStatus(db, name, "disabled", { reason: "disabled by the owner" });
-  const manifest = parseToolManifest(row.manifest, `the stored manifest of ${name}`);
+  const manifest = parsePluginManifest(row.manifest, `the stored manifest of ${name}`);
   const changed = await inTransaction(db, async (tx) => {
     await ensureGrantMappings(tx, manifest.credentials);
     return setWasmToolStatus(tx, name, "enabled");

@@ -33,7 +33,7 @@ export const limitBounds = {
   requests_per_hour: { minimum: 0, maximum: 60_000, unit: "" },
 } as const;
 
-function readLimits(reader: FieldReader, value: unknown): PluginLimits {
+export function readLimits(reader: FieldReader, value: unknown): PluginLimits {
   if (value === undefined) return defaultPluginLimits;
   const raw = reader.object(value, "limits", Object.keys(limitBounds));
   const read = (key: keyof typeof limitBounds, fallback: number): number => {
@@ -51,7 +51,7 @@ function readLimits(reader: FieldReader, value: unknown): PluginLimits {
 }
 
 /** Workspace-relative folders or files; no absolute path, no `..`, no `.`: never wider than named. */
-function readPrefixes(reader: FieldReader, value: unknown): string[] {
+export function readPrefixes(reader: FieldReader, value: unknown): string[] {
   if (value === undefined) return [];
   const raw = reader.object(value, "workspace", ["read_prefixes"]);
   if (raw.read_prefixes === undefined) return [];
@@ -69,7 +69,7 @@ function readPrefixes(reader: FieldReader, value: unknown): string[] {
   });
 }
 
-function readSecretNames(reader: FieldReader, value: unknown): string[] {
+export function readSecretNames(reader: FieldReader, value: unknown): string[] {
   if (value === undefined) return [];
   const raw = reader.object(value, "secrets", ["allowed_names"]);
   if (raw.allowed_names === undefined) return [];
@@ -82,7 +82,7 @@ function readSecretNames(reader: FieldReader, value: unknown): string[] {
   });
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object") {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);

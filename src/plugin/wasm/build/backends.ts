@@ -18,7 +18,7 @@ export async function buildWithBackend(request: BuildRequest, folder: string): P
       jsSource: entry,
       jsPath: entryPath,
       moduleRoot: folder,
-      world: "tool",
+      world: request.world ?? "tool",
       stubWasi: true,
       sync: true,
     });
@@ -36,7 +36,7 @@ export function describeQuickJsFailure(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const missingImport = /unknown import: `ironclaw:plugin\/host@[\d.]+#([\w-]+)`/.exec(text);
   if (missingImport)
-    return `the tool calls the host (${missingImport[1]}) at its module top level, while it is being built; call host functions inside execute()`;
+    return `the tool calls the host (${missingImport[1]}) at its module top level, while it is being built; call host functions inside execute() (a channel: inside its callbacks)`;
   const lines = text
     .replace(
       /^[:\s]*Failed to evaluate user JavaScript module: Failed to finish JavaScript module evaluation: /,
@@ -48,10 +48,10 @@ export function describeQuickJsFailure(error: unknown): string {
       (line) =>
         line !== "" &&
         !/^\d+:\s+0x[0-9a-f]+ - /.test(line) && // wasm backtrace
-        !/^at .*\(\/(prelude|tool-module|entry)\.js:/.test(line) && // the builder's own modules
+        !/^at .*\(\/(prelude|tool-module|channel-module|entry)\.js:/.test(line) && // the builder's own modules
         !line.startsWith("error while executing"),
     );
-  if (/^at .*\(\/tool\.js:/.test(lines[1] ?? ""))
+  if (/^at .*\(\/(tool|channel)\.js:/.test(lines[1] ?? ""))
     lines[0] = `the module top level failed while building: ${lines[0]}`;
   return lines.slice(0, 8).join("\n") || "the build failed without a message";
 }

@@ -1,8 +1,9 @@
 /**
  * The build itself, run as a child process (`bun build-worker.ts <request-json>`) by
  * run-build-child.ts with an empty environment, its working folder a fresh temp folder holding
- * only tool.{js,ts} and the guest files (guest-files.ts). It strips TypeScript, points the
- * author's `import … from "ironclaw:tool"` at tool-module.js, builds the component and writes
+ * only the source (tool.{js,ts} or channel.{js,ts}) and the guest files (guest-files.ts). It
+ * strips TypeScript, points the author's `import … from "ironclaw:tool"` (or "ironclaw:channel")
+ * at the guest module, builds the component for the request's world and writes
  * component.wasm. The last stdout line is the JSON answer `{ ok: true } | { ok: false, error }`.
  * Keeping the build out of the host process means a build that hangs or eats memory is killed
  * without taking the assistant with it.
@@ -11,17 +12,19 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildWithBackend } from "./backends.ts";
 import type { BuildRequest } from "./build-request.ts";
-import { guestModuleName } from "./check-source.ts";
-import { toolModuleFile } from "./guest-files.ts";
+import { guestModuleNameOf } from "./check-source.ts";
+import { guestModuleFile, sourceFileStem } from "./guest-files.ts";
 
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2] ?? "{}") as BuildRequest;
   const folder = process.cwd();
-  const sourcePath = join(folder, `tool.${request.language}`);
+  const world = request.world ?? "tool";
+  const stem = sourceFileStem(world);
+  const sourcePath = join(folder, `${stem}.${request.language}`);
   let code = await Bun.file(sourcePath).text();
   if (request.language === "ts") code = new Bun.Transpiler({ loader: "ts" }).transformSync(code);
-  const guestImport = new RegExp(`(\\bfrom\\s*|\\bimport\\s*)(["'])${guestModuleName}\\2`, "g");
-  writeFileSync(join(folder, "tool.js"), code.replace(guestImport, `$1"./${toolModuleFile}"`));
+  const guestImport = new RegExp(`(\\bfrom\\s*|\\bimport\\s*)(["'])${guestModuleNameOf(world)}\\2`, "g");
+  writeFileSync(join(folder, `${stem}.js`), code.replace(guestImport, `$1"./${guestModuleFile(world)}"`));
   const component = await buildWithBackend(request, folder);
   writeFileSync(join(folder, "component.wasm"), component);
   answer({ ok: true });

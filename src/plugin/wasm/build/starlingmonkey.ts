@@ -25,7 +25,7 @@ export async function buildWithStarlingMonkey(request: BuildRequest, folder: str
     const { component } = await componentize({
       sourcePath: `${folder}/entry.js`,
       witPath: request.witPath,
-      worldName: "tool",
+      worldName: request.world ?? "tool",
       disableFeatures: ["stdio", "random", "clocks", "http", "fetch-event"],
       env: {},
     });
@@ -41,6 +41,6 @@ function describeStarlingMonkeyFailure(error: unknown): string {
     .replace(/^Failed to initialize component \(wizer \([^)]*\)\):\s*/, "")
     .split("\n")
     .map((line) => line.trim())
-    .filter((line) => line !== "" && !/^at .*(prelude|tool-module|entry)\.js/.test(line));
+    .filter((line) => line !== "" && !/^at .*(prelude|tool-module|channel-module|entry)\.js/.test(line));
   return lines.slice(0, 8).join("\n") || "the StarlingMonkey build failed without a message";
 }

@@ -19,9 +19,18 @@ function underPrefix(prefixes: readonly string[], path: string): boolean {
   });
 }
 
+/** The parts of a tool's or a channel's manifest its host calls are checked against. */
+export type PluginGrants = Pick<
+  WasmToolManifest,
+  "http" | "credentials" | "secrets" | "workspace" | "limits"
+>;
+
+/** The ports a plugin's host calls use (a tool call's context; a channel's bindings). */
+export type PluginPorts = Pick<ToolContext, "http" | "secrets" | "workspace" | "signal">;
+
 async function readWorkspace(
-  manifest: WasmToolManifest,
-  context: ToolContext,
+  manifest: PluginGrants,
+  context: PluginPorts,
   raw: unknown,
 ): Promise<ChannelAnswer> {
   const requested = typeof raw === "string" ? raw : "";
@@ -52,10 +61,12 @@ async function readWorkspace(
 }
 
 export interface HostCallsOptions {
-  readonly manifest: WasmToolManifest;
-  readonly context: ToolContext;
+  readonly manifest: PluginGrants;
+  readonly context: PluginPorts;
   readonly callDeadline: number;
   readonly takeRequest: () => boolean;
+  /** Who refusals name ("this tool's allowlist"). Default "tool". */
+  readonly subject?: "tool" | "channel";
 }
 
 export function createHostCalls(options: HostCallsOptions): HostCallHandler {

@@ -57,12 +57,17 @@ function parseHeaders(json: unknown): Headers | string {
   return headers;
 }
 
+/** The parts of a tool's or a channel's manifest an HTTP call is checked against. */
+export type HttpGrants = Pick<WasmToolManifest, "http" | "credentials" | "limits">;
+
 export interface HttpCallOptions {
-  readonly manifest: WasmToolManifest;
-  readonly context: ToolContext;
+  readonly manifest: HttpGrants;
+  readonly context: Pick<ToolContext, "http" | "secrets" | "signal">;
   /** Epoch ms at which the guest's call ends; the request must end before it. */
   readonly callDeadline: number;
   readonly takeRequest: () => boolean;
+  /** Who the refusals name ("this tool's allowlist"). Default "tool". */
+  readonly subject?: "tool" | "channel";
 }
 
 export async function performHttpCall(
@@ -71,6 +76,7 @@ export async function performHttpCall(
   options: HttpCallOptions,
 ): Promise<ChannelAnswer> {
   const { manifest, context } = options;
+  const subject = options.subject ?? "tool";
   const method = typeof args.method === "string" ? args.method.toUpperCase() : "";
   if (!/^[A-Z]{1,16}$/.test(method)) return fail("invalid-request", "the method is malformed");
   let url: URL;
@@ -80,7 +86,10 @@ export async function performHttpCall(
     return fail("invalid-request", "the URL is malformed");
   }
   if (!allowedBy(manifest.http.allowlist, method, url)) {
-    return fail("network-denied", `${method} ${url.origin}${url.pathname} is not on this tool's allowlist`);
+    return fail(
+      "network-denied",
+      `${method} ${url.origin}${url.pathname} is not on this ${subject}'s allowlist`,
+    );
   }
   const headers = parseHeaders(args.headersJson);
   if (typeof headers === "string") return fail("invalid-request", headers);
@@ -96,7 +105,7 @@ export async function performHttpCall(
     }
   }
   if (!options.takeRequest())
-    return fail("rate-limited", "this tool's requests per minute or per hour are used up");
+    return fail("rate-limited", `this ${subject}'s requests per minute or per hour are used up`);
   const left = options.callDeadline - Date.now();
   const requested = typeof args.timeoutMs === "number" && args.timeoutMs > 0 ? args.timeoutMs : left;
   const timeoutMs = Math.max(1, Math.min(requested, left));

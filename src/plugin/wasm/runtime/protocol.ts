@@ -1,8 +1,12 @@
 /**
- * The messages between the host and a sandbox Worker (one Worker per tool). The Worker holds
- * no authority of its own: every capability is a `host-call` the main thread checks against the
- * manifest, and the Worker's only job is to run fresh guest instances and report what happened.
+ * The messages between the host and a sandbox Worker (one Worker per tool, two per channel). The
+ * Worker holds no authority of its own: every capability is a `host-call` the main thread checks
+ * against the manifest, and the Worker's only job is to run fresh guest instances, call the
+ * export the host names, and report what happened.
  */
+
+/** The WIT world a component implements (tools/wit/plugin.wit). */
+export type PluginWorld = "tool" | "channel";
 
 export interface StartMessage {
   readonly type: "start";
@@ -14,6 +18,8 @@ export interface StartMessage {
   /** The shared memory the metered loops read (stop-flag.ts); written by the host only. */
   readonly stopFlag: WebAssembly.Memory;
   readonly limits: WorkerLimits;
+  /** A tool Worker answers `description()` + `schema()` at start; a channel Worker calls nothing. */
+  readonly world: PluginWorld;
 }
 
 export interface WorkerLimits {
@@ -25,13 +31,21 @@ export interface WorkerLimits {
   readonly resultChars: number;
   readonly logLinesPerCall: number;
   readonly logLineChars: number;
+  /** What failure messages call the guest ("the tool ran out of time…"). Default "tool". */
+  readonly subject?: "tool" | "channel";
 }
 
+/**
+ * Calls one export on a fresh instance. `text` results must be strings (a tool's `execute`, capped
+ * at `resultChars`); `value` results are any WIT value (a channel's records), capped by size.
+ */
 export interface CallMessage {
   readonly type: "call";
   readonly callId: number;
-  readonly params: string;
-  readonly context: string;
+  /** The export's name as jco exposes it (camelCase): `execute`, `onPoll`, … */
+  readonly export: string;
+  readonly args: readonly unknown[];
+  readonly result: "text" | "value";
   readonly timeoutMs: number;
 }
 
@@ -39,18 +53,26 @@ export type HostToWorker = StartMessage | CallMessage;
 
 export type FailureReason = "timeout" | "memory" | "trap" | "too-large" | "invalid" | "cancelled";
 
-export type CallOutcome =
-  | { readonly kind: "ok"; readonly content: string }
-  | { readonly kind: "error"; readonly content: string }
+/** `error` is the export's own `err` value (a tool's message, a channel's `channel-failure`). */
+export type CallOutcome<Value = string> =
+  | { readonly kind: "ok"; readonly content: Value }
+  | { readonly kind: "error"; readonly content: Value }
   | { readonly kind: "failed"; readonly reason: FailureReason; readonly message: string };
 
-export type HostCallName = "workspace-read" | "secret-exists" | "http-request";
+export type HostCallName =
+  | "workspace-read"
+  | "secret-exists"
+  | "http-request"
+  | "emit-message"
+  | "emit-action"
+  | "state-read"
+  | "state-write";
 
 export type WorkerToHost =
   | { readonly type: "ready"; readonly description: CallOutcome; readonly schema: CallOutcome }
   | { readonly type: "start-failed"; readonly message: string }
   | { readonly type: "call-started"; readonly callId: number }
-  | { readonly type: "result"; readonly callId: number; readonly outcome: CallOutcome }
+  | { readonly type: "result"; readonly callId: number; readonly outcome: CallOutcome<unknown> }
   | {
       readonly type: "host-call";
       readonly seq: number;

@@ -1,13 +1,21 @@
 /**
- * The host side of one tool's sandbox: its Worker (empty environment), the call queue (one call
- * at a time per tool, the Worker being single-threaded), host calls answered through the
+ * The host side of one plugin sandbox: its Worker (empty environment), the call queue (one call
+ * at a time per sandbox, the Worker being single-threaded), host calls answered through the
  * SharedArrayBuffer, the deadline (this thread raises the stop flag the guest's metered loops
  * read, stop-flag.ts), and recovery. The guest stops itself at the flag (metered loops); if
  * the Worker still does not answer — blocked somewhere the metering cannot see — the host
  * terminates it after a grace period and starts a fresh one, so the tool keeps working.
  */
 import type { Logger } from "../../../log.ts";
-import type { CallOutcome, HostCallName, StartMessage, WorkerLimits, WorkerToHost } from "./protocol.ts";
+import type {
+  CallMessage,
+  CallOutcome,
+  HostCallName,
+  PluginWorld,
+  StartMessage,
+  WorkerLimits,
+  WorkerToHost,
+} from "./protocol.ts";
 import { clearStop, createStopFlag, raiseStop, type StopReason } from "./stop-flag.ts";
 import { type ChannelAnswer, cancelCall, createSyncChannel, writeAnswer } from "./sync-channel.ts";
 
@@ -27,8 +35,10 @@ export interface SandboxOptions {
   readonly channelBytes: number;
   /** Extra time after a call's deadline before the Worker is considered stuck. */
   readonly graceMs: number;
-  /** Log of the tool's own `log()` lines (already carries the tool's name). */
+  /** Log of the plugin's own `log()` lines (already carries the plugin's name). */
   readonly log: Logger;
+  /** Default "tool": the Worker answers `description()` + `schema()` at start. */
+  readonly world?: PluginWorld;
 }
 
 export interface CallRequest {
@@ -39,10 +49,22 @@ export interface CallRequest {
   readonly hostCalls: HostCallHandler;
 }
 
+/** One call of any export (a channel's callbacks); the outcome carries the WIT value as lifted by jco. */
+export interface InvokeRequest {
+  /** camelCase, as jco names it: `onPoll`, `onRespond`, … */
+  readonly export: string;
+  readonly args: readonly unknown[];
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly hostCalls: HostCallHandler;
+}
+
 export interface Sandbox {
-  /** Starts the Worker and returns what `description()` and `schema()` answered. */
+  /** Starts the Worker and returns what `description()` and `schema()` answered (empty for channels). */
   start(): Promise<{ description: CallOutcome; schema: CallOutcome }>;
+  /** A tool's `execute`: the result must be a string. */
   call(request: CallRequest): Promise<CallOutcome>;
+  invoke(request: InvokeRequest): Promise<CallOutcome<unknown>>;
   close(): Promise<void>;
   /** Workers started so far (a restart after a stuck call adds one); for tests. */
   readonly restarts: number;
@@ -53,6 +75,7 @@ const queueSlackMs = 5_000;
 const workerUrl = new URL("./worker-entry.ts", import.meta.url).href;
 
 export function createSandbox(options: SandboxOptions): Sandbox {
+  const subject = options.limits.subject ?? "tool";
   let worker: Worker | undefined;
   let channel: SharedArrayBuffer;
   let stopFlag: WebAssembly.Memory;
@@ -62,7 +85,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   let restarts = 0;
   let closed = false;
   let current: { callId: number; hostCalls: HostCallHandler; latestSeq: number } | undefined;
-  let settleCall: ((outcome: CallOutcome) => void) | undefined;
+  let settleCall: ((outcome: CallOutcome<unknown>) => void) | undefined;
   let onCallStarted: ((callId: number) => void) | undefined;
   let settleStart: ((message: WorkerToHost) => void) | undefined;
 
@@ -89,7 +112,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         if (buffer !== channel || current !== call || call.latestSeq !== message.seq) return;
         if (!writeAnswer(buffer, message.seq, answer)) {
           writeAnswer(buffer, message.seq, {
-            meta: { ok: false, kind: "too-large", message: "the answer does not fit the tool's limits" },
+            meta: {
+              ok: false,
+              kind: "too-large",
+              message: `the answer does not fit the ${subject}'s limits`,
+            },
           });
         }
       });
@@ -140,6 +167,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
         channel,
         stopFlag: flag,
         limits: options.limits,
+        world: options.world ?? "tool",
       };
       next.postMessage(start);
     });
@@ -150,18 +178,26 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     worker = undefined;
     if (closed) return;
     started = spawn();
-    started.catch((error) => options.log.error("wasm sandbox restart failed", { tool: options.name, error }));
+    started.catch((error) =>
+      options.log.error("wasm sandbox restart failed", { [subject]: options.name, error }),
+    );
   }
 
-  async function runCall(request: CallRequest): Promise<CallOutcome> {
-    if (closed) return { kind: "failed", reason: "cancelled", message: "the tool is no longer loaded" };
+  type Invocation = Omit<InvokeRequest, "export" | "args"> & Pick<CallMessage, "export" | "args" | "result">;
+
+  async function runCall(request: Invocation): Promise<CallOutcome<unknown>> {
+    if (closed) return { kind: "failed", reason: "cancelled", message: `the ${subject} is no longer loaded` };
     started ??= spawn();
     try {
       await started;
     } catch (error) {
       started = undefined; // the next call tries a fresh Worker
       const reason = error instanceof Error ? error.message : String(error);
-      return { kind: "failed", reason: "trap", message: `the tool's sandbox could not start: ${reason}` };
+      return {
+        kind: "failed",
+        reason: "trap",
+        message: `the ${subject}'s sandbox could not start: ${reason}`,
+      };
     }
     const callId = nextCallId++;
     current = { callId, hostCalls: request.hostCalls, latestSeq: 0 };
@@ -177,17 +213,17 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     let deadline: ReturnType<typeof setTimeout> | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await new Promise<CallOutcome>((resolve) => {
+      return await new Promise<CallOutcome<unknown>>((resolve) => {
         settleCall = resolve;
         const backstop = () => {
           options.log.warn("wasm sandbox stuck past its deadline: restarting its worker", {
-            tool: options.name,
+            [subject]: options.name,
           });
           restart();
           resolve({
             kind: "failed",
             reason: "timeout",
-            message: `the tool ran out of time after ${request.timeoutMs} ms`,
+            message: `the ${subject} ran out of time after ${request.timeoutMs} ms`,
           });
         };
         // Until the Worker says the call started, allow for it finishing the next instance first.
@@ -198,9 +234,16 @@ export function createSandbox(options: SandboxOptions): Sandbox {
           deadline = setTimeout(() => stop("timeout"), request.timeoutMs);
           timer = setTimeout(backstop, request.timeoutMs + options.graceMs);
         };
-        const message = { type: "call", callId, params: request.params, context: request.context };
+        const message: CallMessage = {
+          type: "call",
+          callId,
+          export: request.export,
+          args: request.args,
+          result: request.result,
+          timeoutMs: request.timeoutMs,
+        };
         clearStop(flag); // only this thread writes the flag, and no call is running now
-        worker?.postMessage({ ...message, timeoutMs: request.timeoutMs });
+        worker?.postMessage(message);
       });
     } finally {
       clearTimeout(deadline);
@@ -212,6 +255,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     }
   }
 
+  function enqueue(request: Invocation): Promise<CallOutcome<unknown>> {
+    const result = queue.then(() => runCall(request));
+    queue = result.catch(() => {});
+    return result;
+  }
+
   return {
     get restarts() {
       return restarts;
@@ -221,15 +270,26 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       return started;
     },
     call(request) {
-      const result = queue.then(() => runCall(request));
-      queue = result.catch(() => {});
-      return result;
+      const { params, context, ...rest } = request;
+      return enqueue({
+        ...rest,
+        export: "execute",
+        args: [params, context],
+        result: "text",
+      }) as Promise<CallOutcome>;
+    },
+    invoke(request) {
+      return enqueue({ ...request, result: "value" });
     },
     async close() {
       closed = true;
       worker?.terminate();
       worker = undefined;
-      settleCall?.({ kind: "failed", reason: "cancelled", message: "the tool was unloaded during the call" });
+      settleCall?.({
+        kind: "failed",
+        reason: "cancelled",
+        message: `the ${subject} was unloaded during the call`,
+      });
     },
   };
 }

@@ -1,28 +1,36 @@
 /**
- * The sandbox Worker of one WASM tool (started with an empty environment). It instantiates the
- * tool's component from the compiled core modules it was given, a fresh instance for every call
- * (made ahead of time, right after the previous call, so a warm call does not wait), and gives
- * the guest nothing but the WIT's host functions: the import object below is the guest's whole
- * world. Capabilities that need the host (HTTP, workspace, secrets) are synchronous host calls
- * over the SharedArrayBuffer (sync-channel.ts); the main thread checks them against the manifest.
+ * The sandbox Worker of one WASM plugin (started with an empty environment): a tool has one, a
+ * channel two (callbacks, and polling on its own lane). It instantiates the component from the
+ * compiled core modules it was given, a fresh instance for every call (made ahead of time, right
+ * after the previous call, so a warm call does not wait), calls the export the host names, and
+ * gives the guest nothing but the WIT's host functions: the import object below is the guest's
+ * whole world. Capabilities that need the host (HTTP, workspace, secrets, a channel's emits and
+ * store) are synchronous host calls over the SharedArrayBuffer (sync-channel.ts); the main
+ * thread checks them against the manifest.
  *
  * Deadlines: metered loops trap once the host raises the stop flag (stop-flag.ts); a host call
  * waits only until the deadline. An instance that threw, trapped or timed out is dropped, never
  * reused.
  */
-import type { CallOutcome, FailureReason, HostCallName, StartMessage, WorkerToHost } from "./protocol.ts";
+import type {
+  CallMessage,
+  CallOutcome,
+  FailureReason,
+  HostCallName,
+  StartMessage,
+  WorkerToHost,
+} from "./protocol.ts";
 import { readStop } from "./stop-flag.ts";
 import { waitForAnswer } from "./sync-channel.ts";
+import { createChannelHostImports } from "./worker-channel-imports.ts";
+import { failureMessage, textOutcome, valueOutcome } from "./worker-outcome.ts";
 
 declare const self: Worker;
 
 const post = (message: WorkerToHost) => self.postMessage(message);
 
-interface GuestExports {
-  description(): unknown;
-  schema(): unknown;
-  execute(params: string, context: string): unknown;
-}
+/** What jco's `instantiate` returns: the world's exports by camelCase name. */
+type GuestExports = Record<string, unknown>;
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
   imports: Record<string, unknown>,
@@ -111,6 +119,12 @@ const host = {
   },
 };
 
+const channelHost = createChannelHostImports((name, args) => hostCall(name, args), 1024 * 1024);
+
+function describeCall(name: string): CallMessage {
+  return { type: "call", callId: -1, export: name, args: [], result: "text", timeoutMs: 0 };
+}
+
 function makeInstance() {
   memories = [];
   const exports = instantiate(
@@ -119,7 +133,12 @@ function makeInstance() {
       if (!module) throw new Error(`unknown core module ${name}`);
       return module;
     },
-    { "ironclaw:plugin/host": host, "ironclaw:plugin/tool-types": {} },
+    {
+      "ironclaw:plugin/host": host,
+      "ironclaw:plugin/tool-types": {},
+      "ironclaw:plugin/channel-host": channelHost,
+      "ironclaw:plugin/channel-types": {},
+    },
     (module, imports) => {
       const meter = { stop: start.stopFlag };
       const instance = new WebAssembly.Instance(module, { ...imports, "ironclaw:meter": meter });
@@ -137,47 +156,13 @@ function memoryExhausted(used: WebAssembly.Memory[]): boolean {
   return used.some((memory) => memory.buffer.byteLength + 2 * 1024 * 1024 >= cap);
 }
 
-function failureMessage(reason: FailureReason, error: unknown): string {
-  switch (reason) {
-    case "timeout":
-      return `the tool ran out of time after ${Math.round(call.deadline - call.startedAt)} ms`;
-    case "cancelled":
-      return "the call was cancelled";
-    case "memory":
-      return `the tool ran out of memory (its cap is ${start.limits.memoryMiB} MiB)`;
-    default: {
-      const detail = (error instanceof Error ? error.message : String(error)).replace(
-        / \(evaluating .*\)$/,
-        "",
-      );
-      const hint = /unreachable/i.test(detail)
-        ? " (an uncaught exception or a result of the wrong type)"
-        : "";
-      return `the tool crashed: ${detail}${hint}`.slice(0, 500);
-    }
-  }
-}
-
-function textOutcome(kind: "ok" | "error", value: unknown): CallOutcome {
-  if (typeof value !== "string") {
-    return {
-      kind: "failed",
-      reason: "invalid",
-      message: `the tool returned ${typeof value} instead of a string`,
-    };
-  }
-  if (value.length > start.limits.resultChars) {
-    return {
-      kind: "failed",
-      reason: "too-large",
-      message: `the tool returned ${value.length} characters, above the cap of ${start.limits.resultChars}`,
-    };
-  }
-  return { kind, content: value };
-}
-
 /** Runs one export on a fresh instance and turns whatever happens into an outcome. */
-function run(callId: number, timeoutMs: number, invoke: (exports: GuestExports) => unknown): CallOutcome {
+function run(
+  callId: number,
+  timeoutMs: number,
+  invoke: (exports: GuestExports) => unknown,
+  result: CallMessage["result"] = "text",
+): CallOutcome<unknown> {
   let instance = ready;
   ready = undefined;
   Object.assign(call, { id: callId, stop: undefined, logLines: 0, startedAt: performance.now() });
@@ -187,19 +172,40 @@ function run(callId: number, timeoutMs: number, invoke: (exports: GuestExports) 
     // The host's deadline starts now, not when it posted the call (this Worker may have been busy
     // making the next instance).
     if (callId > 0) post({ type: "call-started", callId });
-    return textOutcome("ok", invoke(instance.exports));
+    return outcomeOf("ok", invoke(instance.exports), result);
   } catch (error) {
     const reason =
       call.stop ??
       readStop(start.stopFlag) ??
       (memoryExhausted(instance?.memories ?? memories) ? "memory" : undefined);
-    if (reason) return { kind: "failed", reason, message: failureMessage(reason, error) };
+    const context = { limits: start.limits, allowedMs: call.deadline - call.startedAt };
+    if (reason) return { kind: "failed", reason, message: failureMessage(reason, error, context) };
     const payload = (error as { payload?: { message?: unknown } }).payload;
-    if (payload && typeof payload === "object") return textOutcome("error", payload.message);
-    return { kind: "failed", reason: "trap", message: failureMessage("trap", error) };
+    if (payload && typeof payload === "object") {
+      return result === "text"
+        ? textOutcome("error", payload.message, start.limits)
+        : outcomeOf("error", payload, result);
+    }
+    return { kind: "failed", reason: "trap", message: failureMessage("trap", error, context) };
   } finally {
     call.deadline = Number.POSITIVE_INFINITY;
   }
+}
+
+function outcomeOf(
+  kind: "ok" | "error",
+  value: unknown,
+  result: CallMessage["result"],
+): CallOutcome<unknown> {
+  return result === "text" ? textOutcome(kind, value, start.limits) : valueOutcome(kind, value, start.limits);
+}
+
+function callExport(message: CallMessage): (exports: GuestExports) => unknown {
+  return (exports) => {
+    const target = exports[message.export];
+    if (typeof target !== "function") throw new Error(`the component does not export ${message.export}`);
+    return (target as (...args: unknown[]) => unknown).apply(exports, [...message.args]);
+  };
 }
 
 function prepareNext(): void {
@@ -217,10 +223,15 @@ self.onmessage = async (event: MessageEvent) => {
     try {
       const url = `data:text/javascript;base64,${Buffer.from(message.glue).toString("base64")}`;
       ({ instantiate } = (await import(url)) as { instantiate: Instantiate });
-      const timeout = message.limits.describeTimeoutMs;
-      const description = run(-1, timeout, (exports) => exports.description());
-      const schema = run(-1, timeout, (exports) => exports.schema());
-      post({ type: "ready", description, schema });
+      if (message.world === "channel") {
+        // A channel describes itself in on-start, a normal call with host calls.
+        const none: CallOutcome = { kind: "ok", content: "" };
+        post({ type: "ready", description: none, schema: none });
+      } else {
+        const timeout = message.limits.describeTimeoutMs;
+        const describe = (name: string) => run(-1, timeout, callExport(describeCall(name))) as CallOutcome;
+        post({ type: "ready", description: describe("description"), schema: describe("schema") });
+      }
       prepareNext();
     } catch (error) {
       post({ type: "start-failed", message: error instanceof Error ? error.message : String(error) });
@@ -228,10 +239,9 @@ self.onmessage = async (event: MessageEvent) => {
     return;
   }
   if (message.type === "call") {
-    const outcome = run(message.callId, message.timeoutMs, (exports) =>
-      exports.execute(message.params, message.context),
-    );
-    post({ type: "result", callId: message.callId, outcome });
+    const request = message as CallMessage;
+    const outcome = run(request.callId, request.timeoutMs, callExport(request), request.result);
+    post({ type: "result", callId: request.callId, outcome });
     prepareNext();
   }
 };

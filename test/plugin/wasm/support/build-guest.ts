@@ -23,6 +23,8 @@ export const pluginWitPath = join(import.meta.dir, "../../../../tools/wit/plugin
 export interface BuildTestGuestOptions {
   /** Use componentize-qjs's non-async runtime (default true: no component-model async ABI). */
   readonly sync?: boolean;
+  /** The WIT world: "tool" (default) or "channel" (exports onStart, onPoll, …; imports channel-host). */
+  readonly world?: "tool" | "channel";
 }
 
 const cacheFolder = join(tmpdir(), "ironclaw-test-guests");
@@ -30,24 +32,38 @@ const inFlight = new Map<string, Promise<Uint8Array>>();
 
 export function buildTestGuest(source: string, options: BuildTestGuestOptions = {}): Promise<Uint8Array> {
   const sync = options.sync ?? true;
+  const world = options.world ?? "tool";
   const wit = readFileSync(pluginWitPath, "utf8");
   const key = createHash("sha256")
-    .update(JSON.stringify({ source, wit, sync, builder: "componentize-qjs@0.4.5" }))
+    .update(
+      JSON.stringify({
+        source,
+        wit,
+        sync,
+        builder: "componentize-qjs@0.4.5",
+        ...(world === "tool" ? {} : { world }),
+      }),
+    )
     .digest("hex");
   const pending = inFlight.get(key);
   if (pending) return pending;
-  const build = buildOrReadCached(key, source, sync);
+  const build = buildOrReadCached(key, source, sync, world);
   inFlight.set(key, build);
   return build;
 }
 
-async function buildOrReadCached(key: string, source: string, sync: boolean): Promise<Uint8Array> {
+async function buildOrReadCached(
+  key: string,
+  source: string,
+  sync: boolean,
+  world: "tool" | "channel",
+): Promise<Uint8Array> {
   const path = join(cacheFolder, `${key}.wasm`);
   if (existsSync(path)) return new Uint8Array(readFileSync(path));
   const result = await componentize({
     witPath: pluginWitPath,
     jsSource: source,
-    world: "tool",
+    world,
     stubWasi: true,
     sync,
   });
