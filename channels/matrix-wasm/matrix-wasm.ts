@@ -14,7 +14,8 @@
  * - Edit: `m.replace` with `m.new_content` (streaming answers grow in place).
  * - Approvals: a prompt message the bot seeds with 👍 🔁 👎 reactions; a reaction on it, or a
  *   typed `/approve <id>` (a message the host parses), decides. Settling edits the prompt and
- *   removes the seeds.
+ *   removes the seeds. What the host made of a reaction ("Only the owner can decide this.")
+ *   comes back as `onActionResult` and is sent as an `m.notice` replying to that reaction.
  *
  * Build: `bun scripts/build-wasm.ts` (→ channels/matrix-wasm/dist/). Set-up: README.md.
  */
@@ -633,6 +634,26 @@ export function onApproval(prompt: {
   );
   prompts().put(eventId, { approvalId: prompt.approvalId, seeds: seeded });
   return { chatId: prompt.chatId, messageId: eventId };
+}
+
+/**
+ * The host's notice for a reaction that pressed (the action id is the reaction's event id): an
+ * `m.notice` in the room replying to it and mentioning the presser (Matrix has no ephemeral
+ * message). The transaction id comes from the reaction, so a retried callback sends it once.
+ */
+export function onActionResult(result: {
+  actionId: string;
+  chatId: string;
+  senderId: string;
+  notice: string;
+}): void {
+  const content = {
+    msgtype: "m.notice",
+    body: result.notice,
+    "m.relates_to": { "m.in_reply_to": { event_id: result.actionId } },
+    "m.mentions": { user_ids: [result.senderId] },
+  };
+  send(result.chatId, "m.room.message", content, `notice.${result.actionId}`);
 }
 
 export function onStatus(chatId: string, status: "thinking" | "done"): void {

@@ -74,16 +74,22 @@ export async function runCli(args: string[], env: Record<string, string | undefi
       case "sandbox":
         return await (await import("./sandbox.ts")).runSandboxCommand(rest, env, print);
       case "skills": {
-        const { askOnTerminal, runSkillsCommand } = await import("./skills.ts");
+        const [{ runSkillsCommand }, { askLine }] = await Promise.all([
+          import("./skills.ts"),
+          import("./ask-line.ts"),
+        ]);
         return await runSkillsCommand(rest, env, {
           print,
           printError: (line) => process.stderr.write(`${line}\n`),
           isTerminal: Boolean(process.stdin.isTTY),
-          ask: askOnTerminal,
+          ask: askLine,
         });
       }
       case "tools": {
-        const { askLine, runToolsCommand } = await import("./tools.ts");
+        const [{ runToolsCommand }, { askLine }] = await Promise.all([
+          import("./tools.ts"),
+          import("./ask-line.ts"),
+        ]);
         return await runToolsCommand(rest, env, {
           print,
           printError: (line) => process.stderr.write(`${line}\n`),

@@ -163,14 +163,3 @@ export async function runSkillsCommand(args: string[], env: Environment, io: Ski
     throw error;
   }
 }
-
-/** One answer line from the terminal (the question goes to stderr: stdout may be redirected). */
-export async function askOnTerminal(question: string): Promise<string> {
-  const { createInterface } = await import("node:readline/promises");
-  const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await terminal.question(question);
-  } finally {
-    terminal.close();
-  }
-}

@@ -160,14 +160,3 @@ export async function runToolsCommand(
     return 1;
   }
 }
-
-/** One answer line from the terminal (the question goes to stderr: stdout may be redirected). */
-export async function askLine(question: string): Promise<string> {
-  const { createInterface } = await import("node:readline/promises");
-  const terminal = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await terminal.question(question);
-  } finally {
-    terminal.close();
-  }
-}

@@ -17,12 +17,10 @@ import { ToolRunner } from "../agent/tool-runner.ts";
 import { seedWorkspace } from "../agent/workspace.ts";
 import { loadFingerprintKey } from "../approvals/fingerprint.ts";
 import { createApprovalGate } from "../approvals/policy.ts";
-import { outcomeWords } from "../approvals/prompts.ts";
 import { ApprovalService } from "../approvals/service.ts";
 import type { Config } from "../config.ts";
-import { createChannelResponder } from "../core/channel-responder.ts";
 import { createCommands } from "../core/commands.ts";
-import { type CommandHandler, createInboundPipeline } from "../core/inbound.ts";
+import { createInboundPipeline } from "../core/inbound.ts";
 import { KeyedQueue } from "../core/keyed-queue.ts";
 import { createOwnerCheck, createOwnerIdentityCache, createStrangerReply } from "../core/owner.ts";
 import { createChangeFeed } from "../db/change-feed.ts";
@@ -33,10 +31,9 @@ import { createSettingsCache } from "../db/settings.ts";
 import type { LlmClient } from "../llm/types.ts";
 import type { Logger } from "../log.ts";
 import { startHostMemory } from "../memory/host-memory.ts";
-import type { ApprovalAction, ApprovalDecision, Channel, ChannelHealth } from "../plugin/channel.ts";
+import type { Channel, ChannelHealth } from "../plugin/channel.ts";
 import { createChannelHost } from "../plugin/channel-host.ts";
-import { createToolPorts, type ToolPorts } from "../plugin/ports/index.ts";
-import { createStoreSecretsPort } from "../plugin/ports/secrets-port.ts";
+import type { ToolPorts } from "../plugin/ports/index.ts";
 import type { HostSurfaceChannel } from "../plugin/registry.ts";
 import type { Tool } from "../plugin/tool.ts";
 import { createToolBuildFeature } from "../plugin/wasm/self-build/host-setup.ts";
@@ -45,14 +42,16 @@ import { presentToolOutput } from "../safety/injection.ts";
 import { createSafetyLayer } from "../safety/safety-layer.ts";
 import { createRoutinesPort } from "../scheduler/routines-port.ts";
 import { Scheduler } from "../scheduler/scheduler.ts";
-import { createCredentialInjector } from "../secrets/injector.ts";
 import { createSecretRequestService } from "../secrets/secret-requests.ts";
 import type { SecretStore } from "../secrets/store.ts";
 import { settleWithin } from "../timeout.ts";
+import { createActionDecider, createDecisionCommands } from "./approval-decisions.ts";
+import { createHostPorts } from "./host-ports.ts";
 import { hostToolNames } from "./host-tool-names.ts";
 import type { InstalledTools } from "./installed-tools.ts";
 import { createJobFeature, type JobEngineSetup } from "./job-tools.ts";
 import { registerPlugins } from "./register-plugins.ts";
+import { createResponderRouter } from "./responders.ts";
 import { createSkillsFeature } from "./skills-setup.ts";
 import { startChannelContained } from "./start-channel.ts";
 import type { WasmChannelSet } from "./wasm-channels.ts";
@@ -134,6 +133,15 @@ export async function createHost(options: HostOptions) {
     log: log.child({ component: "safety" }),
     storedSecretValues: options.storedSecretValues,
   });
+  // Guarded HTTP, credential injection and secrets.exists for tools, plugins and jobs alike.
+  const hostPorts = createHostPorts({
+    config,
+    database,
+    log,
+    safety,
+    secretStore: options.secretStore,
+    now: options.now,
+  });
   // secret_request sends its one-time link straight to the owner's chat, never through the model.
   const secretRequests = options.secretStore
     ? createSecretRequestService({
@@ -165,14 +173,7 @@ export async function createHost(options: HostOptions) {
       db: database.db,
       log,
       emit: (event) => bus.emit(event),
-      credentials: options.secretStore
-        ? createCredentialInjector({
-            db: database.db,
-            store: options.secretStore,
-            log: log.child({ component: "secrets" }),
-            plainHttpHosts: config.httpAllowHosts,
-          })
-        : undefined,
+      credentials: hostPorts.credentials,
       deliver: async (conversationId, text) => {
         const conversation = await getConversation(database.db, conversationId);
         if (conversation) await responderFor(conversation).notice(text);
@@ -213,26 +214,7 @@ export async function createHost(options: HostOptions) {
     toolSearchCatalog: () => runner.deferredSpecs(),
   });
   const tools = registry.tools();
-  const toolPorts =
-    options.toolPorts ??
-    createToolPorts({
-      allowHosts: config.httpAllowHosts,
-      workspaceDir: config.workspaceDir,
-      now: options.now,
-      beforeSend: [safety.outboundScan],
-      ...(options.secretStore
-        ? {
-            credentials: createCredentialInjector({
-              db: database.db,
-              store: options.secretStore,
-              log: log.child({ component: "secrets" }),
-              now: options.now,
-              plainHttpHosts: config.httpAllowHosts,
-            }),
-            secrets: createStoreSecretsPort(options.secretStore.exists),
-          }
-        : {}),
-    });
+  const toolPorts = options.toolPorts ?? hostPorts.ports;
   const runner: ToolRunner = new ToolRunner(tools, log.child({ component: "tools" }), {
     ports: options.toolPorts ? toolPorts : { ...toolPorts, workspace: memory.workspace },
     deferredTools: installedTools.map((tool) => tool.name),
@@ -288,30 +270,13 @@ export async function createHost(options: HostOptions) {
     log: log.child({ component: "agent" }),
   });
 
-  const responderFor = (conversation: Conversation): Responder => {
-    if (conversation.channel === "routine") return scheduler.responderFor(conversation);
-    const surface = options.surfaces?.[conversation.channel];
-    if (surface) return surface(conversation);
-    const channel = channels.get(conversation.channel);
-    if (!channel) {
-      return {
-        onDelta: () => {},
-        finish: async () => undefined,
-        notice: async (text) => {
-          log.warn("no channel to deliver to", { channel: conversation.channel, text: text.slice(0, 80) });
-          return undefined;
-        },
-      };
-    }
-    return createChannelResponder(
-      channel,
-      { chatId: conversation.chatId },
-      {
-        intervalMs: options.streamIntervalMs,
-        log: log.child({ channel: channel.id }),
-      },
-    );
-  };
+  const responderFor = createResponderRouter({
+    routine: () => scheduler,
+    surfaces: options.surfaces,
+    channels,
+    streamIntervalMs: options.streamIntervalMs,
+    log,
+  });
 
   const approvalService: ApprovalService = new ApprovalService({
     database,
@@ -327,25 +292,11 @@ export async function createHost(options: HostOptions) {
     channelFor: (id) => channels.get(id),
     now: options.now,
   });
-  const decideCommand =
-    (decision: ApprovalDecision): CommandHandler =>
-    async (args, context) => {
-      if (!args) return `Usage: /${decision === "approve" ? "approve" : decision} <id>`;
-      const result = await approvalService.decide(args.split(/\s+/)[0] as string, decision, {
-        channel: context.message.channel,
-        userId: context.message.senderId,
-      });
-      return result.ok ? `${outcomeWords[result.outcome]}: ${result.approval.tool}.` : result.message;
-    };
   const commands = createCommands({
     db: database.db,
     agent,
     llmDescription: () => options.llmDescription,
-    extra: {
-      approve: decideCommand("approve"),
-      always: decideCommand("always"),
-      deny: decideCommand("deny"),
-    },
+    extra: createDecisionCommands(() => approvalService),
   });
   const pipeline = createInboundPipeline({
     db: database.db,
@@ -380,16 +331,7 @@ export async function createHost(options: HostOptions) {
     timers: options.schedulerTimers,
   });
 
-  /** A button press, already stamped with the channel's registered id by its ChannelHost. */
-  const decideAction = async (action: ApprovalAction) => {
-    const result = await approvalService.decide(action.approvalId, action.decision, {
-      channel: action.channel,
-      userId: action.senderId,
-    });
-    return result.ok
-      ? { ok: true, notice: `${outcomeWords[result.outcome]}: ${result.approval.tool}` }
-      : { ok: false, notice: result.message };
-  };
+  const decideAction = createActionDecider(() => approvalService);
   const started: Channel[] = [];
   /** Channels whose start failed or timed out: unhealthy, with the reason, until the next start. */
   const failed = new Map<string, ChannelHealth>();

@@ -12,18 +12,11 @@ import { describeChannelContract } from "./channel-contract.ts";
 // Built once, before any case: a build cut short by a case's timeout would fail them all.
 beforeAll(() => buildMatrixArtifact(), 180_000);
 
-/**
- * A press that changes nothing owes the presser a notice (Telegram: a callback answer; Slack: an
- * ephemeral). A WASM channel cannot show one yet: the host's ActionResult never reaches the
- * guest (the channel world has no callback for it; the runtime logs it). That such a press
- * changes nothing is proven in test/channels/matrix-wasm/approvals.test.ts.
- */
-const noticeGap =
-  "a WASM channel cannot show a press's notice: the channel world has no callback for the host's ActionResult";
-
+// A press that changes nothing owes the presser a notice (Telegram: a callback answer; Slack: an
+// ephemeral): the host hands it to the channel's on-action-result, which sends an m.notice
+// replying to the reaction; the descriptor's press receipt reads it from the fake homeserver.
 describeChannelContract({
   name: "matrix-wasm",
-  skip: { "foreign-press": noticeGap, "stale-press": noticeGap },
   // Characters of `body` per message, as the channel splits (its events stay under 64 KiB).
   messageLimit: 12_000,
   startPlatform: startMatrixPlatform,

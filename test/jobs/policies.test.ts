@@ -66,7 +66,7 @@ describe.skipIf(noEngine)("job policies on a real engine", () => {
     const marker = join(harness.workspaceDir, "marker.txt");
     writeFileSync(marker, "host-side\n", { mode: 0o644 });
     const job = await run(
-      `ls /host/proc >/dev/null && echo host-root-visible; cat /host${marker}`,
+      `test -d /host/proc/1 && echo host-root-visible; cat /host${marker}`,
       "full-access",
     );
     expect(job.output).toContain("host-root-visible");

@@ -151,6 +151,18 @@ declare module "ironclaw:channel" {
   }
 
   export type ChannelStatus = "thinking" | "done";
+
+  /**
+   * What the host made of one emitted press, for `onActionResult`: the press's own ids and a
+   * short notice for the presser. Example: `{ actionId: "$reaction", chatId: "!room", senderId:
+   * "@stranger:example.org", notice: "Only the owner can decide this." }`.
+   */
+  export interface ActionResult {
+    readonly actionId: string;
+    readonly chatId: string;
+    readonly senderId: string;
+    readonly notice: string;
+  }
 }
 
 /**
@@ -162,5 +174,7 @@ declare module "ironclaw:channel" {
  *   export function onEdit(ref: MessageRef, message: OutboundMessage): void;
  *   export function onApproval(prompt: ApprovalPrompt): MessageRef;
  *   export function onStatus(chatId: string, status: ChannelStatus): void;
+ *   export function onActionResult(result: ActionResult): void;
+ *     (once per `emitAction` the host decided; show `notice` to the presser if the platform can)
  *   export function onShutdown(): void;
  */

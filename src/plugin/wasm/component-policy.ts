@@ -43,6 +43,7 @@ const requiredExportsByWorld: Record<ComponentWorld, Readonly<Record<string, str
     "on-edit": "func(message-ref, outbound-message) -> result<_, channel-failure>",
     "on-approval": "func(approval-prompt) -> result<message-ref, channel-failure>",
     "on-status": "func(string, status) -> result<_, channel-failure>",
+    "on-action-result": "func(string, string, string, string) -> result<_, channel-failure>",
     "on-shutdown": "func()",
   },
 };

@@ -17,7 +17,7 @@ import type { ChannelEmitLimits, WasmChannelManifest } from "./contract.ts";
 import { deepFreeze, readLimits, readPrefixes, readSecretNames } from "./manifest.ts";
 import { readChannelConfig } from "./manifest-config.ts";
 import { createFieldReader, type FieldReader, shown } from "./manifest-fields.ts";
-import { readAllowlist, readCredentials } from "./manifest-network.ts";
+import { readNetworkGrants } from "./manifest-network.ts";
 import { readWebhookVerification } from "./manifest-webhook.ts";
 
 /** The registry's channel id grammar (src/plugin/registry.ts). */
@@ -110,13 +110,7 @@ export function parseChannelManifest(json: unknown, source: string): WasmChannel
   const raw = reader.object(json, "", channelManifestKeys);
   if (raw.kind !== "channel") reader.fail("kind", `${shown(raw.kind)}: a channel manifest says "channel"`);
   const name = readName(reader, raw.name);
-  const description =
-    raw.description === undefined ? "" : reader.string(raw.description, "description", 2000).trim();
-  const http = raw.http === undefined ? {} : reader.object(raw.http, "http", ["allowlist"]);
-  const allowlist =
-    http.allowlist === undefined ? [] : readAllowlist(reader, http.allowlist, "http.allowlist");
-  const credentials =
-    raw.credentials === undefined ? [] : readCredentials(reader, raw.credentials, "credentials", allowlist);
+  const { description, allowlist, credentials } = readNetworkGrants(reader, raw);
   const allowedNames = readSecretNames(reader, raw.secrets);
   const webhookRaw =
     raw.webhook === undefined ? undefined : reader.object(raw.webhook, "webhook", ["verification"]);

@@ -125,3 +125,21 @@ export function readCredentials(
     return { secret, hosts, location: readLocation(reader, grant.location, `${at}.location`) };
   });
 }
+
+/**
+ * The fields every plugin manifest shares: its description, the hosts it may reach, and the
+ * credentials the host injects for them (each credential's hosts must be on the allowlist).
+ */
+export function readNetworkGrants(
+  reader: FieldReader,
+  raw: Record<string, unknown>,
+): { description: string; allowlist: HttpAllowRule[]; credentials: CredentialGrant[] } {
+  const description =
+    raw.description === undefined ? "" : reader.string(raw.description, "description", 2000).trim();
+  const http = raw.http === undefined ? {} : reader.object(raw.http, "http", ["allowlist"]);
+  const allowlist =
+    http.allowlist === undefined ? [] : readAllowlist(reader, http.allowlist, "http.allowlist");
+  const credentials =
+    raw.credentials === undefined ? [] : readCredentials(reader, raw.credentials, "credentials", allowlist);
+  return { description, allowlist, credentials };
+}

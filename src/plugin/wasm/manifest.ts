@@ -14,7 +14,7 @@
 import type { ToolApproval, ToolRisk } from "../tool.ts";
 import { defaultPluginLimits, type PluginLimits, type WasmToolManifest } from "./contract.ts";
 import { createFieldReader, type FieldReader, shown } from "./manifest-fields.ts";
-import { readAllowlist, readCredentials, writingMethods } from "./manifest-network.ts";
+import { readNetworkGrants, writingMethods } from "./manifest-network.ts";
 
 export { ManifestError } from "./manifest-fields.ts";
 
@@ -113,13 +113,7 @@ export function parseToolManifest(json: unknown, source: string): WasmToolManife
   if (!toolNamePattern.test(name)) {
     reader.fail("name", `${shown(name)} is not allowed: start with a-z, then a-z, 0-9, _ or -, up to 64`);
   }
-  const description =
-    raw.description === undefined ? "" : reader.string(raw.description, "description", 2000).trim();
-  const http = raw.http === undefined ? {} : reader.object(raw.http, "http", ["allowlist"]);
-  const allowlist =
-    http.allowlist === undefined ? [] : readAllowlist(reader, http.allowlist, "http.allowlist");
-  const credentials =
-    raw.credentials === undefined ? [] : readCredentials(reader, raw.credentials, "credentials", allowlist);
+  const { description, allowlist, credentials } = readNetworkGrants(reader, raw);
   // A tool that reaches the network is `external` unless the manifest says otherwise.
   const risk =
     raw.risk === undefined

@@ -1,6 +1,7 @@
 // Approvals on Matrix: the prompt lists its choices and the bot seeds them as reactions; the
 // owner's reaction decides and the settled prompt loses its seeds; a typed `/approve <id>` works
-// as the text fallback; a stranger's reaction and the bot's own seeds decide nothing.
+// as the text fallback; a stranger's reaction and the bot's own seeds decide nothing, and every
+// reaction the host decided gets its notice as an m.notice replying to it.
 import { expect, test } from "bun:test";
 import { createRiskyTool } from "../../agent/tools-fixtures.ts";
 import { deployCall, until } from "../../contracts/contract-support.ts";
@@ -36,6 +37,25 @@ async function promptIn(fake: MatrixFake) {
     () => "no prompt with seeded reactions",
   );
   return found as { roomId: string; eventId: string; text: string };
+}
+
+/** The bot's m.notice replying to a reaction (the host's notice for that press), once it is there. */
+async function noticeFor(fake: MatrixFake, roomId: string, reactionId: string) {
+  const find = () =>
+    fake
+      .botMessages(roomId)
+      .find(
+        (message) =>
+          message.msgtype === "m.notice" &&
+          (message.original.content["m.relates_to"] as { "m.in_reply_to"?: { event_id?: string } })?.[
+            "m.in_reply_to"
+          ]?.event_id === reactionId,
+      );
+  await until(
+    () => find() !== undefined,
+    () => `no notice replying to ${reactionId}`,
+  );
+  return find() as NonNullable<ReturnType<typeof find>>;
 }
 
 async function startWithPrompt(database: () => Promise<Parameters<typeof createLoader>[0]["handle"]>) {
@@ -100,7 +120,7 @@ forEachBackend("matrix-wasm: approvals", ({ database }) => {
       const { fake, runs, host, prompt } = await startWithPrompt(database);
       fake.join(stranger, prompt.roomId);
       await untilListening(fake);
-      fake.react(stranger, prompt.roomId, prompt.eventId, "👍");
+      const foreign = fake.react(stranger, prompt.roomId, prompt.eventId, "👍");
       // Several syncs later (the stranger's reaction and the bot's seeds were all seen) nothing ran.
       for (let round = 0; round < 2; round++) {
         await untilListening(fake);
@@ -111,19 +131,29 @@ forEachBackend("matrix-wasm: approvals", ({ database }) => {
       expect(
         seedsOn(fake, prompt.roomId, prompt.eventId).every((seed) => seed.redactedBy === undefined),
       ).toBe(true);
-      fake.react(owner, prompt.roomId, prompt.eventId, "👎");
+      const refused = await noticeFor(fake, prompt.roomId, foreign.event_id);
+      expect(refused.text).toBe("Only the owner can decide this.");
+      expect(refused.original.content["m.mentions"]).toEqual({ user_ids: [stranger] });
+      const deny = fake.react(owner, prompt.roomId, prompt.eventId, "👎");
       await waitForChat(fake, owner, (shown) => shown.includes("Done deploying."));
       expect(runs).toEqual([]);
       const settled = fake.botMessages(prompt.roomId).find((message) => message.eventId === prompt.eventId);
       expect(settled?.text).toMatch(/^Denied: deploy/);
-      // A stale 👍 on the settled prompt: seen, handed to the host, and it changes nothing.
+      expect((await noticeFor(fake, prompt.roomId, deny.event_id)).text).toBe("Denied: deploy");
+      // A stale 👍 on the settled prompt: seen, handed to the host, answered with a notice, and
+      // it changes nothing else.
       const shownBefore = fake.botMessages(prompt.roomId).map((message) => message.text);
       await untilListening(fake);
-      fake.react(owner, prompt.roomId, prompt.eventId, "👍");
+      const stale = fake.react(owner, prompt.roomId, prompt.eventId, "👍");
+      const staleNotice = await noticeFor(fake, prompt.roomId, stale.event_id);
+      expect(staleNotice.text).toStartWith("This was already decided");
       await untilListening(fake);
       await host.host.queue.drain();
       expect(runs).toEqual([]);
-      expect(fake.botMessages(prompt.roomId).map((message) => message.text)).toEqual(shownBefore);
+      expect(fake.botMessages(prompt.roomId).map((message) => message.text)).toEqual([
+        ...shownBefore,
+        staleNotice.text,
+      ]);
     },
     matrixTestTimeout,
   );

@@ -3,7 +3,9 @@
  * fake homeserver outlives host restarts, each host start loads a fresh channel instance over
  * the same database (its state store holds the sync cursor), people act through the fake
  * (a DM = invite + message, a press = a reaction on the prompt), and the chat is read as a
- * Matrix client shows it (edits applied, redactions hidden, HTML rendered to text).
+ * Matrix client shows it (edits applied, redactions hidden, HTML rendered to text). A press's
+ * receipt is the bot's `m.notice` replying to the reaction (the host's notice for the presser);
+ * such notices are the press's answer, as a toast or an ephemeral is elsewhere, not the chat.
  *
  * The owner is a recorded identity, as pairing leaves it (the manifest ships without owner_id).
  */
@@ -49,6 +51,15 @@ export async function startMatrixPlatform(): Promise<ContractPlatform & { fake: 
     const roomId = roomOf(person);
     return roomId ? fake.botMessages(roomId).filter((message) => !message.redacted) : [];
   };
+  /** The reaction a bot message replies to, when it is a press's notice. */
+  const pressAnswered = (message: BotMessage, roomId: string) => {
+    const replyTo = (
+      message.original.content["m.relates_to"] as Record<string, { event_id?: string }> | undefined
+    )?.["m.in_reply_to"]?.event_id;
+    return message.msgtype === "m.notice" && replyTo !== undefined
+      ? fake.eventsOf(roomId, "m.reaction").find((event) => event.event_id === replyTo)
+      : undefined;
+  };
   const messageAt = (eventId: string) => visible("owner").find((message) => message.eventId === eventId);
 
   function prompt(message: BotMessage, roomId: string): ContractPrompt {
@@ -58,10 +69,14 @@ export async function startMatrixPlatform(): Promise<ContractPlatform & { fake: 
       async press(decision: ApprovalDecision, by: Person) {
         const presser = matrixUsers[by];
         if (fake.state.membership(roomId, presser) !== "join") fake.join(presser, roomId);
-        const before = fake.botMessages(roomId).length;
         await untilListening(fake);
-        fake.react(presser, roomId, message.eventId, decisionKeys[decision]);
-        return { notice: () => fake.botMessages(roomId).slice(before).at(-1)?.text };
+        const reaction = fake.react(presser, roomId, message.eventId, decisionKeys[decision]);
+        return {
+          notice: () =>
+            fake
+              .botMessages(roomId)
+              .find((sent) => pressAnswered(sent, roomId)?.event_id === reaction.event_id)?.text,
+        };
       },
     };
   }
@@ -93,7 +108,10 @@ export async function startMatrixPlatform(): Promise<ContractPlatform & { fake: 
         () => "the bot never synced the redelivered event",
       );
     },
-    chat: (person) => visible(person).map((message) => ({ text: message.text, size: message.body.length })),
+    chat: (person) =>
+      visible(person)
+        .filter((message) => !pressAnswered(message, roomOf(person) ?? ""))
+        .map((message) => ({ text: message.text, size: message.body.length })),
     findPrompt() {
       const roomId = roomOf("owner");
       if (!roomId) return undefined;

@@ -20,6 +20,7 @@ const channelWorld = [
   "  export on-edit: func(ref: message-ref, message: outbound-message) -> result<_, channel-failure>;",
   "  export on-approval: func(prompt: approval-prompt) -> result<message-ref, channel-failure>;",
   "  export on-status: func(chat-id: string, status: status) -> result<_, channel-failure>;",
+  "  export on-action-result: func(action-id: string, chat-id: string, sender-id: string, notice: string) -> result<_, channel-failure>;",
   "  export on-shutdown: func();",
 ];
 const toolWorld = [
@@ -50,6 +51,10 @@ describe("channel component policy", () => {
   test("a missing callback or a changed signature is refused, each named", () => {
     const withoutPoll = channelWorld.filter((line) => !line.includes("on-poll"));
     expect(componentProblems(componentOf(withoutPoll), "channel")).toEqual(["does not export on-poll"]);
+    const withoutActionResult = channelWorld.filter((line) => !line.includes("on-action-result"));
+    expect(componentProblems(componentOf(withoutActionResult), "channel")).toEqual([
+      "does not export on-action-result",
+    ]);
     const changed = channelWorld.map((line) =>
       line.includes("on-respond") ? "  export on-respond: func(message: string) -> string;" : line,
     );

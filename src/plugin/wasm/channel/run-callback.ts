@@ -5,12 +5,15 @@
  * redelivers on the next poll (the pipeline's dedupe by message id answers once) instead of
  * losing a message. A callback that fails, traps or runs out of time delivers and writes nothing;
  * every failure and every refused emit is recorded in the channel's health, which backs it off.
+ * The presses the host decided are reported afterwards (`decided`), so the guest can show the
+ * host's notice to the presser (action-results.ts).
  */
 
 import type { Logger } from "../../../log.ts";
 import type { ChannelHost } from "../../channel.ts";
 import type { WasmChannelBindings, WasmChannelManifest } from "../contract.ts";
 import type { Sandbox } from "../runtime/sandbox.ts";
+import type { DecidedAction } from "./action-results.ts";
 import type { CallbackHealth } from "./callback-health.ts";
 import { createCallbackHostCalls } from "./callback-host-calls.ts";
 import { type BufferedEmit, createCallbackScope, type EmitWindow } from "./callback-scope.ts";
@@ -40,6 +43,8 @@ export interface CallbackRequest {
   readonly platformBytes?: readonly Uint8Array[];
   /** Why a returned value is unusable (then the callback counts as failed), or undefined. */
   readonly check?: (value: unknown) => string | undefined;
+  /** Whether the presses it emits are reported to `decided` (false for on-action-result itself). */
+  readonly reportDecisions?: boolean;
 }
 
 export interface CallbackRunnerOptions {
@@ -51,6 +56,8 @@ export interface CallbackRunnerOptions {
   readonly host: () => ChannelHost | undefined;
   readonly log: Logger;
   readonly now: () => number;
+  /** The presses one callback emitted that the host decided, with the host's notice for each. */
+  readonly decided?: (actions: readonly DecidedAction[]) => void;
 }
 
 const camelCase = (callback: string) =>
@@ -70,7 +77,11 @@ export function createCallbackRunner(options: CallbackRunnerOptions) {
   const { manifest, health, log } = options;
   const seenActions = new Set<string>();
 
-  async function deliver(emits: readonly BufferedEmit[], host: ChannelHost): Promise<void> {
+  async function deliver(
+    emits: readonly BufferedEmit[],
+    host: ChannelHost,
+    decided: DecidedAction[],
+  ): Promise<void> {
     for (const emit of emits) {
       if (emit.kind === "message") {
         await host.onMessage(emit.message);
@@ -81,9 +92,16 @@ export function createCallbackRunner(options: CallbackRunnerOptions) {
       if (seenActions.has(emit.emitted.actionId)) continue;
       seenActions.add(emit.emitted.actionId);
       if (seenActions.size > 1_000) seenActions.delete(seenActions.values().next().value as string);
-      const result = await host.onAction(emit.emitted.action);
+      const { action, actionId } = emit.emitted;
+      const result = await host.onAction(action);
       if (!result.ok) log.info("a press from the channel was not taken", { notice: result.notice });
+      decided.push({ actionId, chatId: action.chatId, senderId: action.senderId, notice: result.notice });
     }
+  }
+
+  /** Decided presses stay decided whatever happens next, so their notices are owed regardless. */
+  function report(request: CallbackRequest, decided: readonly DecidedAction[]): void {
+    if (decided.length > 0 && request.reportDecisions !== false) options.decided?.(decided);
   }
 
   return async function runCallback(request: CallbackRequest): Promise<CallbackResult> {
@@ -128,10 +146,11 @@ export function createCallbackRunner(options: CallbackRunnerOptions) {
       return { ok: false, kind: "malformed", message: problem, timedOut: false };
     }
     const host = options.host();
+    const decided: DecidedAction[] = [];
     try {
       if (scope.emits().length > 0) {
         if (!host) throw new Error("the channel is not started");
-        await deliver(scope.emits(), host);
+        await deliver(scope.emits(), host, decided);
       }
       await options.bindings.state.apply(manifest.name, scope.writes());
     } catch (error) {
@@ -142,6 +161,7 @@ export function createCallbackRunner(options: CallbackRunnerOptions) {
         error,
       });
       health.failed(request.callback, "the host could not save what it emitted", now);
+      report(request, decided);
       return { ok: true, value: outcome.content };
     }
     const refusals = scope.refusals();
@@ -153,6 +173,7 @@ export function createCallbackRunner(options: CallbackRunnerOptions) {
         now,
       );
     } else health.succeeded(request.callback);
+    report(request, decided);
     return { ok: true, value: outcome.content };
   };
 }

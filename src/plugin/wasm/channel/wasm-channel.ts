@@ -6,7 +6,8 @@
  * the platform call idempotent; `edit`, `askApproval` and `settleApproval` exist only once the
  * guest said it can edit / approve (else the host uses its text fallback); `setTyping` is
  * `on-status(thinking)`; `stop` runs `on-shutdown`, stops polling and closes the Workers. Sends,
- * edits and webhooks share the callback lane; polling has its own (a long-poll never delays them).
+ * edits, webhooks and the notices of decided presses (`on-action-result`) share the callback
+ * lane; polling has its own (a long-poll never delays them).
  */
 import { randomUUID } from "node:crypto";
 import { fallbackPromptText, outcomeWords } from "../../../approvals/prompts.ts";
@@ -15,6 +16,7 @@ import type { Channel, ChannelHost, MessageRef } from "../../channel.ts";
 import type { WasmChannelBindings, WasmChannelManifest } from "../contract.ts";
 import { createRequestRateLimit } from "../runtime/allowlist.ts";
 import type { Sandbox } from "../runtime/sandbox.ts";
+import { createActionResultQueue } from "./action-results.ts";
 import { type BackOffPolicy, createCallbackHealth } from "./callback-health.ts";
 import { createEmitWindow } from "./callback-scope.ts";
 import { type PollLoop, startPollLoop } from "./poll-loop.ts";
@@ -61,12 +63,13 @@ export function createWasmChannel(options: WasmChannelOptions): Channel & { read
     host: () => host,
     log,
     now,
+    decided: (actions) => actionResults.enqueue(actions),
   });
 
   const callback = (
     name: string,
     args: readonly unknown[],
-    extra: Pick<CallbackRequest, "platformBytes" | "check"> = {},
+    extra: Pick<CallbackRequest, "platformBytes" | "check" | "reportDecisions"> = {},
   ) =>
     run({
       callback: name,
@@ -76,6 +79,19 @@ export function createWasmChannel(options: WasmChannelOptions): Channel & { read
       signal: lifetime.signal,
       ...extra,
     });
+
+  const actionResults = createActionResultQueue({
+    log,
+    skip() {
+      if (stopped) return "the channel is stopping";
+      const refused = health.refused("on-action-result", now());
+      return refused ? `on-action-result is backing off after ${refused.failures} failures` : undefined;
+    },
+    run: (decided) =>
+      callback("on-action-result", [decided.actionId, decided.chatId, decided.senderId, decided.notice], {
+        reportDecisions: false,
+      }),
+  });
 
   function ready(name: string): void {
     if (!info || stopped) throw new AppError("channel_error", `channel ${manifest.name} is not running`);
@@ -166,6 +182,7 @@ export function createWasmChannel(options: WasmChannelOptions): Channel & { read
       if (stopped) return;
       stopped = true;
       await poller?.stop();
+      await actionResults.idle();
       if (info) {
         const shutdown = await options.callbackLane.invoke({
           export: "onShutdown",

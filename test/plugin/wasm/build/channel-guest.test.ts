@@ -154,7 +154,7 @@ describe("callbacks", () => {
     channel.host.refuseEmits = undefined;
   });
 
-  test("optional callbacks: onEdit and onStatus run; a missing onApproval fails, a missing onShutdown is a no-op", () => {
+  test("optional callbacks: onEdit and onStatus run; a missing onApproval fails, a missing onActionResult or onShutdown is a no-op", () => {
     channel.exports.onEdit({ chatId: "c", messageId: "m9" }, outbound("edited"));
     expect(channel.host.state.get("edit:m9")).toBe("edited");
     channel.exports.onStatus("c", "thinking");
@@ -168,6 +168,9 @@ describe("callbacks", () => {
       expiresAtMillis: 1n,
     };
     expect(failureOf(() => channel.exports.onApproval(prompt)).message).toContain("no onApproval");
+    const stateBefore = [...channel.host.state];
+    expect(channel.exports.onActionResult("$press", "c", "@stranger", "Only the owner")).toBeUndefined();
+    expect([...channel.host.state]).toEqual(stateBefore);
     expect(channel.exports.onShutdown()).toBeUndefined();
   });
 });

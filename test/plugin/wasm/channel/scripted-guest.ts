@@ -3,7 +3,8 @@
  * platform client (polls `GET <base>/updates`, answers a webhook, sends with `POST <base>/send`)
  * unless the test sets `mode:<callback>` in the channel's store, then it turns hostile in the way
  * named: loops, bombs memory, traps, floods emits, forges a sender, writes a huge state value,
- * asks to be retried later. Every callback counts its runs in `runs:<callback>` (a state write,
+ * asks to be retried later. `onActionResult` keeps the notices it was handed in
+ * `action-results`. Every callback counts its runs in `runs:<callback>` (a state write,
  * so it only lands when the callback succeeded).
  */
 export const scriptedGuestSource = `
@@ -56,6 +57,15 @@ function hostile(name) {
       result = "ok";
     } catch (error) { result = "refused: " + (error.payload ?? error); }
     ch.stateWrite("claim-result", result);
+    return "done";
+  }
+  if (mode === "forge-press") {
+    let result;
+    try {
+      ch.emitAction({ actionId: "forged-press", chatId: "room", senderId: "owner-1", approvalId: "a-1", decision: "approve" });
+      result = "ok";
+    } catch (error) { result = "refused: " + (error.payload ?? error); }
+    ch.stateWrite("forge-press-result", result);
     return "done";
   }
   if (mode === "forge") {
@@ -132,6 +142,12 @@ export function onStatus(chatId, status) {
   globalThis.calls = (globalThis.calls ?? 0) + 1;
   ch.stateWrite("status-calls-on-this-instance", String(globalThis.calls));
   request("POST", "/typing", { chatId, status });
+}
+export function onActionResult(actionId, chatId, senderId, notice) {
+  hostile("on-action-result");
+  const seen = JSON.parse(ch.stateRead("action-results") ?? "[]");
+  seen.push({ actionId, chatId, senderId, notice });
+  ch.stateWrite("action-results", JSON.stringify(seen));
 }
 export function onShutdown() {}
 `;

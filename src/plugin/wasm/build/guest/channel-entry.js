@@ -1,9 +1,9 @@
 /**
  * The entry module of a channel component: adapts the author's module (`./channel.js`) to the WIT
  * world `ironclaw:plugin/channel`. The author exports `onStart(config)` and `onRespond(message)`;
- * `onHttpRequest`, `onPoll`, `onEdit`, `onApproval`, `onStatus` and `onShutdown` are optional (a
- * missing one is a no-op here; without `onEdit` the channel cannot edit, without `onApproval` the
- * host sends approvals as text). A thrown `ChannelError` (or any error) becomes the callback's
+ * `onHttpRequest`, `onPoll`, `onEdit`, `onApproval`, `onStatus`, `onActionResult` and
+ * `onShutdown` are optional (a missing one is a no-op here; without `onEdit` the channel cannot
+ * edit, without `onApproval` the host sends approvals as text). A thrown `ChannelError` (or any error) becomes the callback's
  * channel-failure; `retryAfterMs` is passed on. The shape is checked at the module top level,
  * which runs during the build: a channel without `onStart` / `onRespond` fails to build.
  */
@@ -17,6 +17,7 @@ const optionalCallbacks = {
   onEdit: channel.onEdit,
   onApproval: channel.onApproval,
   onStatus: channel.onStatus,
+  onActionResult: channel.onActionResult,
   onShutdown: channel.onShutdown,
 };
 
@@ -174,6 +175,11 @@ export function onApproval(prompt) {
 
 export function onStatus(chatId, status) {
   if (typeof channel.onStatus === "function") run("onStatus", () => channel.onStatus(chatId, status));
+}
+
+export function onActionResult(actionId, chatId, senderId, notice) {
+  if (typeof channel.onActionResult === "function")
+    run("onActionResult", () => channel.onActionResult({ actionId, chatId, senderId, notice }));
 }
 
 export function onShutdown() {

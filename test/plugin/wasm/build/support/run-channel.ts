@@ -30,6 +30,7 @@ export interface ChannelExports {
   onEdit(ref: unknown, message: unknown): void;
   onApproval(prompt: unknown): unknown;
   onStatus(chatId: string, status: string): void;
+  onActionResult(actionId: string, chatId: string, senderId: string, notice: string): void;
   onShutdown(): void;
 }
 
