@@ -151,7 +151,7 @@ export interface WasmChannelManifest {
   readonly webhook?: { readonly verification: WebhookVerification };
   /** Absent: `on-poll` is never called. */
   readonly polling?: {
-    /** The shortest interval between the end of one poll and the start of the next. */
+    /** The shortest interval between the starts of two polls (a long-poll is followed at once). */
     readonly minIntervalMs: number;
     /** Deadline of one `on-poll` (a long-poll needs more than `limits.timeoutMs`). */
     readonly timeoutMs: number;

@@ -1,7 +1,8 @@
 /**
  * The poll loop of one channel, on its own lane (a second sandbox Worker), so a 30 s long-poll
- * never delays a send. It waits `interval` between the end of one poll and the start of the next
- * (the interval is already at least the manifest's minimum), backs off exponentially after
+ * never delays a send. At most one poll starts per `interval` (measured start to start, and at
+ * least the manifest's minimum): a long-poll that waited for events is followed at once, one
+ * that returned at once waits out the rest of the interval. It backs off exponentially after
  * failures (guest error, trap, deadline, refused emits; `retry-after-ms` honoured — see
  * callback-health.ts), and stops promptly: `stop()` aborts the poll in flight, which wakes the
  * guest from its host call and cancels the host's HTTP request.
@@ -40,12 +41,16 @@ export function startPollLoop(options: PollLoopOptions): PollLoop {
   let cycles = 0;
   const running = (async () => {
     while (!controller.signal.aborted) {
+      const started = options.now();
       // runCallback reports every failure as a result; a throw here is the host's own bug.
       await options.poll(controller.signal).catch(() => undefined);
       cycles += 1;
       if (controller.signal.aborted) break;
-      const backOff = options.health.delayFor("on-poll", options.now());
-      await sleep(Math.max(options.intervalMs, backOff), controller.signal);
+      const finished = options.now();
+      const rest = options.intervalMs - (finished - started);
+      const backOff = options.health.delayFor("on-poll", finished);
+      const wait = Math.max(rest, backOff);
+      if (wait > 0) await sleep(wait, controller.signal);
     }
   })();
   return {
