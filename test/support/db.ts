@@ -70,7 +70,16 @@ async function ensurePostgresTemplate(): Promise<void> {
         const template = await wrapPostgres(urlForDatabase(building), building, 1);
         await migrateDatabase(template);
         await template.close();
-        await admin.query(sql.raw(`alter database "${building}" rename to "${postgresTemplateName}"`));
+        try {
+          await admin.query(sql.raw(`alter database "${building}" rename to "${postgresTemplateName}"`));
+        } catch (error) {
+          // Another test process (npm test runs two) built the same template first: use theirs.
+          const built = await admin.query(
+            sql`select 1 from pg_database where datname = ${postgresTemplateName}`,
+          );
+          if (built.length === 0) throw error;
+          await admin.query(sql.raw(`drop database if exists "${building}"`));
+        }
       }
     } finally {
       await admin.close();
