@@ -26,6 +26,17 @@ runtime = "runc"
 EOF
 fi
 
+# `--restart` (what .ci/run passes): stop a service left over from an earlier run first. A
+# service whose earlier clients were killed mid-attach can stay up but fail every container start
+# ("preparing container … for attach: write child: broken pipe"); a fresh one does not.
+if [ "${1:-}" = "--restart" ]; then
+  pkill -f "podman system service" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    pgrep -f "podman system service" >/dev/null || break
+    sleep 0.1
+  done
+fi
+
 answers() {
   curl -sf --max-time 2 --unix-socket "$socket_path" http://d/_ping >/dev/null 2>&1
 }
