@@ -149,6 +149,7 @@ export function createJobFeature(options: JobFeatureOptions): JobFeature {
         const report = await recoverJobs({
           db: options.db,
           docker: engine.docker,
+          listContainers: engine.listContainers,
           service,
           log: jobLog,
           workspaceDir: config.workspaceDir,

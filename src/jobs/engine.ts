@@ -8,9 +8,13 @@
 import { existsSync } from "node:fs";
 import type Docker from "dockerode";
 import { describeError } from "../errors.ts";
+import { type EngineTarget, engineGet, lazyDocker } from "./engine-api.ts";
 
 export interface Engine {
+  /** dockerode, loaded on first use (engine-api.ts): a start that runs no job never loads it. */
   docker: Docker;
+  /** `GET /containers/json` without dockerode, for the reconciliation every start does. */
+  listContainers(options: { all?: boolean; filters?: string }): Promise<Docker.ContainerInfo[]>;
   /** "Docker Engine" or "Podman Engine". */
   name: string;
   version: string;
@@ -24,9 +28,7 @@ export type EngineDetection = { ok: true; engine: Engine } | { ok: false; reason
 const wellKnownSockets = ["/var/run/docker.sock", "/run/podman/podman.sock"];
 
 /** Connection options for dockerode from DOCKER_HOST (`unix://…`, `tcp://host:port`, `http://…`). */
-export function engineAddress(
-  dockerHost: string | undefined,
-): { address: string; options: Docker.DockerOptions } | undefined {
+export function engineAddress(dockerHost: string | undefined): EngineTarget | undefined {
   const raw = dockerHost?.trim();
   if (!raw) {
     const socketPath = wellKnownSockets.find((path) => existsSync(path));
@@ -66,28 +68,37 @@ export async function detectEngine(options: DetectEngineOptions = {}): Promise<E
     };
   }
   const timeoutMs = options.timeoutMs ?? 3000;
-  // dockerode (with its gRPC and SSH dependencies) costs ~200 ms and ~40 MB to import: loaded
-  // only when there is an engine to talk to.
-  const { default: Docker } = await import("dockerode");
-  const docker = new Docker({ ...target.options, timeout: timeoutMs });
+  const found = target;
   try {
-    const version = await docker.version();
+    const version = await engineGet<EngineVersion>(found, "/version", timeoutMs);
     const component = version.Components?.find((entry) => /engine/i.test(entry.Name));
     return {
       ok: true,
       engine: {
         // A client without a request timeout: jobs wait on containers for minutes.
-        docker: new Docker(target.options),
+        docker: lazyDocker(found.options),
+        listContainers: ({ all, filters }) => {
+          const query = new URLSearchParams({ all: String(Boolean(all)), ...(filters ? { filters } : {}) });
+          // Listing is quick; a hung engine must not hold up start-up's reconciliation forever.
+          return engineGet(found, `/containers/json?${query}`, 30_000);
+        },
         name: component?.Name ?? "Docker Engine",
         version: version.Version,
         apiVersion: version.ApiVersion,
-        address: target.address,
+        address: found.address,
       },
     };
   } catch (error) {
     return {
       ok: false,
-      reason: `the container engine at ${target.address} does not answer (${describeError(error)})`,
+      reason: `the container engine at ${found.address} does not answer (${describeError(error)})`,
     };
   }
+}
+
+/** The part of `GET /version` read here. */
+interface EngineVersion {
+  Version: string;
+  ApiVersion: string;
+  Components?: { Name: string }[];
 }

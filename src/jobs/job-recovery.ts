@@ -17,6 +17,9 @@ import { installIdOf, installLabel, jobLabel } from "./policies.ts";
 export interface RecoveryOptions {
   db: Database;
   docker: Docker;
+  /** Lists the labelled containers; default `docker.listContainers` (the host passes the engine's
+   * dockerode-free one, so a start with nothing to reconcile never loads dockerode). */
+  listContainers?: (options: { all?: boolean; filters?: string }) => Promise<Docker.ContainerInfo[]>;
   service: JobService;
   /** The install's workspace folder: only containers this install started are touched. */
   workspaceDir: string;
@@ -34,7 +37,8 @@ export interface RecoveryReport {
 export async function recoverJobs(options: RecoveryOptions): Promise<RecoveryReport> {
   const { db, docker, service, log } = options;
   const report: RecoveryReport = { adopted: [], lost: [], removedContainers: 0 };
-  const containers = await docker.listContainers({
+  const list = options.listContainers ?? ((query) => docker.listContainers(query));
+  const containers = await list({
     all: true,
     filters: JSON.stringify({ label: [jobLabel, `${installLabel}=${installIdOf(options.workspaceDir)}`] }),
   });

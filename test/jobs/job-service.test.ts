@@ -112,6 +112,8 @@ describe.skipIf(noEngine)("job service on a real engine", () => {
     const report = await recoverJobs({
       db: database.db,
       docker: engineFixture!.engine.docker,
+      // As the host runs it: the listing without dockerode (src/jobs/engine-api.ts).
+      listContainers: engineFixture!.engine.listContainers,
       service: second.service,
       workspaceDir,
       log: silentLogger,
