@@ -57,9 +57,9 @@ describe("engine API without dockerode", () => {
 
   test("an error answer carries the engine's status and message, as dockerode's errors do", async () => {
     const target = { address: `unix://${socketPath}`, options: { socketPath } };
-    const error: EngineApiError = await engineGet(target, "/containers/nope/json", 1000).catch(
-      (caught: EngineApiError) => caught,
-    );
+    const error = (await engineGet(target, "/containers/nope/json", 1000).catch(
+      (caught: unknown) => caught,
+    )) as EngineApiError;
     expect(error).toBeInstanceOf(EngineApiError);
     expect(error.statusCode).toBe(404);
     expect(error.message).toContain("no such container");
