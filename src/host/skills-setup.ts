@@ -59,7 +59,7 @@ export function createSkillsFeature(options: SkillsSetupOptions) {
       log,
     });
     loaded = next;
-    selector = createSkillSelector(next.skills, limits, { log });
+    selector = createSkillSelector(next.skills, limits);
     log.info(summarize(next));
   }
 

@@ -5,12 +5,16 @@
  * when its SKILL.md still has the SHA-256 pinned in the database at install time: a file edited
  * or dropped there by anything else is skipped, never loaded. Two skills with one name: the
  * owner's beats a bundled one, and both beat an installed one (trust wins); the loser is
- * reported. Then gating: a skill whose required binary, variable, config key or companion skill
- * is missing is skipped with the reason (`skills info` and `skill_list` show it).
+ * reported. A skill with an activation pattern that patterns.ts refuses (not RE2, too long, too
+ * complex) is skipped with the reason. Then gating: a skill whose required binary, variable,
+ * config key or companion skill is missing is skipped with the reason (`skills info` and
+ * `skill_list` show it).
  */
+
 import { join } from "node:path";
 import type { Logger } from "../log.ts";
 import { discoverSkills } from "./discover.ts";
+import { installedSkillsFolder, ownerSkillsFolder } from "./folders.ts";
 import { gateSkills } from "./gating.ts";
 import { compilePattern } from "./patterns.ts";
 import type { LoadedSkills, Skill, SkillSource, SkillWarning, SkippedSkill } from "./types.ts";
@@ -29,8 +33,7 @@ export interface LoadSkillsOptions {
   log: Logger;
 }
 
-export const ownerSkillsFolder = "skills";
-export const installedSkillsFolder = "installed_skills";
+export { installedSkillsFolder, ownerSkillsFolder } from "./folders.ts";
 
 /** Lower wins when two skills share a name. */
 const precedence: Record<SkillSource, number> = { owner: 0, bundled: 1, registry: 2 };

@@ -1,90 +1,65 @@
 /**
  * Activation patterns are regular expressions written by whoever wrote the skill — for an
- * installed skill, a stranger. JavaScript regexes backtrack, so a pattern such as `(a+)+$` can
- * stall a turn on a crafted message (ReDoS). Three layers: here, at load, a length cap and a
- * refusal of the shapes that backtrack exponentially — a repeated group (`*`, `+`, `{n,}`) that
- * itself contains a quantifier or an alternation, and a repeated back-reference — so a bad
- * pattern skips its skill with a reason; at selection, a cap on how much of the message is tested;
- * and, for what no static check catches (`.*a.*a.*b` is polynomial but still takes seconds), a
- * worker with a deadline (pattern-matcher.ts).
+ * installed skill, a stranger — and they are tested on the host's thread every turn. A
+ * backtracking engine (JavaScript's RegExp) can stall on `(a+)+$` and cannot be interrupted, so
+ * patterns are RE2 syntax compiled by re2js, whose matching time is linear in the message: no
+ * pattern shape is catastrophic, and none needs refusing for its shape. The price is RE2's
+ * syntax: no lookaround and no back-references, which is exactly what a linear-time engine
+ * cannot offer. What remains bounded here: the pattern's length, the size of its compiled
+ * program (linear time is still program size × message length: `\p{L}{1000}` is legal RE2 yet
+ * costs hundreds of milliseconds on 2,000 characters), and how much of the message is tested.
  */
+import { RE2JS, RE2JSSyntaxException } from "re2js";
 
 export const maxPatternLength = 200;
+/** Instructions in a compiled pattern; the bundled skills' largest has 114. */
+export const maxPatternProgramSize = 500;
 /** Only this much of the owner's message is tested against patterns. */
 export const maxPatternSubjectChars = 2_000;
 
-/** The compiled pattern (case-insensitive), or why it is refused. */
-export function compilePattern(source: string): RegExp | string {
+/** A compiled pattern: `test` finds a match anywhere in the subject, case-insensitively. */
+export type CompiledPattern = Pick<RE2JS, "test">;
+
+/**
+ * Compiled patterns and refusals by source. Load checks every pattern and each selector
+ * (rebuilt on every reload) compiles them again, so a skill's patterns compile once per
+ * process while they stay in the cache. Bounded because installed skills come and go.
+ */
+const cache = new Map<string, CompiledPattern | string>();
+const maxCachedPatterns = 512;
+
+/** The compiled pattern (case-insensitive, Unicode-aware), or why it is refused. */
+export function compilePattern(source: string): CompiledPattern | string {
+  const cached = cache.get(source);
+  if (cached !== undefined) return cached;
+  const compiled = compileUncached(source);
+  if (cache.size >= maxCachedPatterns) cache.delete(cache.keys().next().value as string);
+  cache.set(source, compiled);
+  return compiled;
+}
+
+function compileUncached(source: string): CompiledPattern | string {
   if (source.length > maxPatternLength) {
     return `the pattern is longer than ${maxPatternLength} characters`;
   }
-  let regex: RegExp;
+  let compiled: RE2JS;
   try {
-    regex = new RegExp(source, "iu");
+    compiled = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
   } catch (error) {
-    return `the pattern "${source}" is not a valid regular expression: ${(error as Error).message}`;
+    return `the pattern "${source}" is not valid RE2 syntax (${syntaxProblem(source, error)}); patterns must run in linear time, so lookaround ((?=, (?!, (?<=, (?<!) and back-references (\\1, \\k<name>) are not supported`;
   }
-  if (repeatsAmbiguousGroup(source) || /\\\d+\s*(?:[+*]|\{\d+,)/.test(source)) {
-    return `the pattern "${source}" repeats a group that has its own quantifier or alternatives (it could take exponential time on some messages)`;
+  const size = compiled.programSize();
+  if (size > maxPatternProgramSize) {
+    return `the pattern "${source}" is too complex: it compiles to ${size} instructions, more than ${maxPatternProgramSize} (the time to test a message grows with that number)`;
   }
-  return regex;
+  return compiled;
 }
 
-/** Does a `*`, `+` or `{n,…}` follow a group whose content has a quantifier or a `|`? */
-function repeatsAmbiguousGroup(source: string): boolean {
-  // One entry per open group: whether its content (nested groups included) is ambiguous.
-  const open: boolean[] = [];
-  let inClass = false;
-  for (let index = 0; index < source.length; index++) {
-    const character = source[index];
-    if (character === "\\") {
-      index++;
-      continue;
-    }
-    if (inClass) {
-      if (character === "]") inClass = false;
-      continue;
-    }
-    if (character === "[") {
-      inClass = true;
-    } else if (character === "(") {
-      open.push(false);
-      index += groupPrefixLength(source, index + 1);
-    } else if (character === ")") {
-      const ambiguous = open.pop() ?? false;
-      const repeated = isRepeatingQuantifier(source, index + 1);
-      if (ambiguous && repeated) return true;
-      markAmbiguous(open, ambiguous || isQuantifier(source[index + 1]));
-    } else if (character === "|" || isQuantifier(character)) {
-      markAmbiguous(open, true);
-    }
-  }
-  return false;
-}
-
-function markAmbiguous(open: boolean[], ambiguous: boolean): void {
-  if (ambiguous && open.length > 0) open[open.length - 1] = true;
-}
-
-function isQuantifier(character: string | undefined): boolean {
-  return character === "*" || character === "+" || character === "?" || character === "{";
-}
-
-function isRepeatingQuantifier(source: string, index: number): boolean {
-  const character = source[index];
-  if (character === "*" || character === "+") return true;
-  if (character !== "{") return false;
-  const bounds = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(index));
-  if (!bounds) return false;
-  if (bounds[2] === undefined) return Number(bounds[1]) > 1;
-  return bounds[3] === "" || Number(bounds[3]) > 1;
-}
-
-/** Length of `?:`, `?=`, `?!`, `?<=`, `?<!` or `?<name>` after an opening parenthesis. */
-function groupPrefixLength(source: string, index: number): number {
-  if (source[index] !== "?") return 0;
-  const rest = source.slice(index);
-  const named = /^\?<[A-Za-z_$][\w$]*>/.exec(rest);
-  if (named) return named[0].length;
-  return /^\?(?:<=|<!|[:=!])/.exec(rest)?.[0].length ?? 0;
+/** re2js's own words for what is wrong and where, e.g. "invalid or unsupported Perl syntax: `(?=`". */
+function syntaxProblem(source: string, error: unknown): string {
+  if (!(error instanceof RE2JSSyntaxException)) return (error as Error).message;
+  // re2js reports the flags it prepended (`(?i)`) as part of the pattern; the author never wrote them.
+  let where = error.getPattern() ?? "";
+  if (where.startsWith("(?i)") && !source.startsWith("(?i)")) where = where.slice(4);
+  return where ? `${error.getDescription()}: \`${where}\`` : error.getDescription();
 }

@@ -3,10 +3,10 @@
  * the same answer for the same message every time (so a turn's skills can be explained and
  * tested). Exact keyword (a whole-word match) 10, keyword as a substring 5, capped at 30; tag 3,
  * capped at 15; regex pattern 20, capped at 40. Any exclude keyword in the message vetoes the
- * skill. Patterns run in a worker with a deadline (pattern-matcher.ts) and only see the first
- * `maxPatternSubjectChars` of the message.
+ * skill. Patterns are RE2, linear in the message (patterns.ts), so they run right here on the
+ * host's thread; they only see the first `maxPatternSubjectChars` of the message.
  */
-import { compilePattern, maxPatternSubjectChars } from "./patterns.ts";
+import { type CompiledPattern, compilePattern, maxPatternSubjectChars } from "./patterns.ts";
 import type { Skill } from "./types.ts";
 
 export const scoreWeights = {
@@ -20,10 +20,8 @@ export const scoreWeights = {
 } as const;
 
 export interface SkillScorer {
-  /** Keyword and tag points (capped), or undefined when an exclude keyword vetoes the skill. */
-  scoreWords(message: string): number | undefined;
-  /** The patterns to test (pattern-matcher.ts), on at most `maxPatternSubjectChars` of the message. */
-  readonly patterns: readonly string[];
+  /** Keyword, tag and pattern points (each capped), or 0 when an exclude keyword vetoes the skill. */
+  score(message: string): number;
 }
 
 export function createSkillScorer(skill: Skill): SkillScorer {
@@ -31,12 +29,13 @@ export function createSkillScorer(skill: Skill): SkillScorer {
   const tags = normalized(skill.activation.tags);
   const excluded = normalized(skill.activation.excludeKeywords);
   // Load refused a skill with an unusable pattern; anything left that is refused is ignored.
-  const patterns = skill.activation.patterns.filter((source) => typeof compilePattern(source) !== "string");
+  const patterns = skill.activation.patterns
+    .map(compilePattern)
+    .filter((compiled): compiled is CompiledPattern => typeof compiled !== "string");
   return {
-    patterns,
-    scoreWords(message) {
+    score(message) {
       const text = message.toLowerCase();
-      if (excluded.some((word) => text.includes(word))) return undefined;
+      if (excluded.some((word) => text.includes(word))) return 0;
       let keywordScore = 0;
       for (const keyword of keywords) {
         if (containsWord(text, keyword)) keywordScore += scoreWeights.exactKeyword;
@@ -44,19 +43,24 @@ export function createSkillScorer(skill: Skill): SkillScorer {
       }
       let tagScore = 0;
       for (const tag of tags) if (containsWord(text, tag)) tagScore += scoreWeights.tag;
-      return Math.min(keywordScore, scoreWeights.keywordCap) + Math.min(tagScore, scoreWeights.tagCap);
+      return (
+        Math.min(keywordScore, scoreWeights.keywordCap) +
+        Math.min(tagScore, scoreWeights.tagCap) +
+        patternScore(patterns, message)
+      );
     },
   };
 }
 
-/** The points of `matched` patterns. */
-export function patternPoints(matched: number): number {
-  return Math.min(matched * scoreWeights.pattern, scoreWeights.patternCap);
-}
-
-/** The part of a message patterns are tested against. */
-export function patternSubject(message: string): string {
-  return message.slice(0, maxPatternSubjectChars);
+function patternScore(patterns: readonly CompiledPattern[], message: string): number {
+  if (patterns.length === 0) return 0;
+  const subject = message.slice(0, maxPatternSubjectChars);
+  let points = 0;
+  for (const pattern of patterns) {
+    if (points >= scoreWeights.patternCap) break; // the rest cannot add anything
+    if (pattern.test(subject)) points += scoreWeights.pattern;
+  }
+  return Math.min(points, scoreWeights.patternCap);
 }
 
 function normalized(words: readonly string[]): string[] {

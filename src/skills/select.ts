@@ -5,12 +5,10 @@
  * estimated tokens of their text enter a turn (a skill that does not fit what is left is passed
  * over); each skill's body is also held to its own `max_context_tokens` (cut at a line, marked).
  * A chosen skill brings its companions (`requires.skills`, transitively, each once) inside the
- * same budgets — the whole group fits or the skill is passed over. A skill whose patterns
- * overrun the matcher's deadline has them ignored from then on (logged once).
+ * same budgets — the whole group fits or the skill is passed over. Synchronous: patterns run in
+ * linear time on this thread (patterns.ts), so there is nothing to wait for.
  */
-import type { Logger } from "../log.ts";
-import { type PatternMatcher, sharedPatternMatcher } from "./pattern-matcher.ts";
-import { createSkillScorer, patternPoints, patternSubject, type SkillScorer } from "./score.ts";
+import { createSkillScorer } from "./score.ts";
 import type { Skill, SkillTrust } from "./types.ts";
 
 export interface SkillSelectionLimits {
@@ -32,13 +30,7 @@ export interface SelectedSkill {
   companionOf?: string;
 }
 
-export type SkillSelector = (message: string) => Promise<SelectedSkill[]>;
-
-export interface SkillSelectorOptions {
-  /** Where patterns run; default the process's shared worker. */
-  matcher?: PatternMatcher;
-  log?: Logger;
-}
+export type SkillSelector = (message: string) => SelectedSkill[];
 
 /** Same estimate as the history budget (src/agent/history.ts): four characters a token. */
 export function estimateTextTokens(text: string): number {
@@ -48,37 +40,15 @@ export function estimateTextTokens(text: string): number {
 /** Fixed cost of one skill's block around its body (the delimiters and the trust note). */
 const blockOverheadTokens = 60;
 
-export function createSkillSelector(
-  skills: readonly Skill[],
-  limits: SkillSelectionLimits,
-  options: SkillSelectorOptions = {},
-): SkillSelector {
+export function createSkillSelector(skills: readonly Skill[], limits: SkillSelectionLimits): SkillSelector {
   const byName = new Map(skills.map((skill) => [skill.name, skill]));
-  const scorers = new Map<string, SkillScorer>(skills.map((skill) => [skill.name, createSkillScorer(skill)]));
+  // Built once per selector (each load), so a turn only tests already-compiled patterns.
+  const scorers = skills.map((skill) => ({ skill, scorer: createSkillScorer(skill) }));
   const rank = { trusted: 0, installed: 1 } as const;
-  const slowPatterns = new Set<string>();
 
-  async function scoreOf(skill: Skill, message: string): Promise<number> {
-    const scorer = scorers.get(skill.name) as SkillScorer;
-    const words = scorer.scoreWords(message);
-    if (words === undefined || scorer.patterns.length === 0 || slowPatterns.has(skill.name))
-      return words ?? 0;
-    const matched = await (options.matcher ?? sharedPatternMatcher()).countMatches(
-      scorer.patterns,
-      patternSubject(message),
-    );
-    if (matched !== "timeout") return words + patternPoints(matched);
-    slowPatterns.add(skill.name);
-    options.log?.warn("a skill's activation patterns took too long; they are ignored from now on", {
-      skill: skill.name,
-    });
-    return words;
-  }
-
-  return async function selectSkills(message) {
-    const scores: { skill: Skill; score: number }[] = [];
-    for (const skill of skills) scores.push({ skill, score: await scoreOf(skill, message) });
-    const scored = scores
+  return function selectSkills(message) {
+    const scored = scorers
+      .map(({ skill, scorer }) => ({ skill, score: scorer.score(message) }))
       .filter((entry) => entry.score > 0)
       .sort(
         (a, b) =>

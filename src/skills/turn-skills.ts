@@ -26,8 +26,8 @@ export type SelectTurnSkills = (text: string) => TurnSkills | Promise<TurnSkills
 export const noTurnSkills: TurnSkills = Object.freeze({ skills: [], ceiling: "full" as const });
 
 export function createTurnSkillSelection(selector: () => SkillSelector): SelectTurnSkills {
-  return async function selectTurnSkills(text) {
-    const selected = await selector()(text);
+  return function selectTurnSkills(text) {
+    const selected = selector()(text);
     if (selected.length === 0) return noTurnSkills;
     return {
       skills: selected.map(({ name, version, trust }) => ({ name, version, trust })),

@@ -1,7 +1,7 @@
 /**
  * Loading from the three folders on a real filesystem: trust by location only, installed skills
  * only with a matching pin, one skill per name (trusted wins, the other reported), links never
- * followed, gating with reasons, bad patterns refused, and the repository's bundled skills.
+ * followed, gating with reasons, non-RE2 patterns refused, and the repository's bundled skills.
  */
 import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -149,24 +149,30 @@ describe("loadSkills", () => {
     expect(satisfied.skills.map((skill) => skill.name)).toContain("root");
   });
 
-  test("a skill with an unusable or catastrophic pattern is skipped with the reason", async () => {
+  test("a skill whose pattern is not RE2 or too long is skipped with the reason; RE2 shapes load", async () => {
     const s = setup();
     writeSkill(
       s.bundledDir,
       "bad-regex",
       skillText("name: bad-regex\nactivation:\n  patterns: ['(unclosed']"),
     );
-    writeSkill(s.bundledDir, "redos", skillText("name: redos\nactivation:\n  patterns: ['^(a+)+$']"));
+    writeSkill(s.bundledDir, "lookahead", skillText("name: lookahead\nactivation:\n  patterns: ['a(?=b)']"));
+    writeSkill(s.bundledDir, "backref", skillText("name: backref\nactivation:\n  patterns: ['(a)\\1']"));
     writeSkill(
       s.bundledDir,
       "long",
       skillText(`name: long\nactivation:\n  patterns: ['${"a".repeat(201)}']`),
     );
+    // Catastrophic for a backtracking engine, linear under RE2: loads like any other.
+    writeSkill(s.bundledDir, "nested", skillText("name: nested\nactivation:\n  patterns: ['^(a+)+$']"));
     writeSkill(s.bundledDir, "fine", skillText("name: fine\nactivation:\n  patterns: ['\\bflight to \\w+']"));
     const loaded = await s.load();
-    expect(loaded.skills.map((skill) => skill.name)).toEqual(["fine"]);
-    expect(reasonOf(loaded, "bad-regex")).toContain("not a valid regular expression");
-    expect(reasonOf(loaded, "redos")).toContain("repeats a group");
+    expect(loaded.skills.map((skill) => skill.name)).toEqual(["fine", "nested"]);
+    expect(reasonOf(loaded, "bad-regex")).toContain("not valid RE2 syntax (missing closing ): `(unclosed`)");
+    expect(reasonOf(loaded, "lookahead")).toContain("invalid or unsupported Perl syntax: `(?=`");
+    expect(reasonOf(loaded, "lookahead")).toContain("lookaround");
+    expect(reasonOf(loaded, "backref")).toContain("invalid escape sequence: `\\1`");
+    expect(reasonOf(loaded, "backref")).toContain("back-references");
     expect(reasonOf(loaded, "long")).toContain("longer than 200");
   });
 

@@ -28,13 +28,13 @@ const base: LoopState = {
 
 describe("turn skills", () => {
   test("no skill: the state is untouched and the ceiling is full", async () => {
-    const select = createTurnSkillSelection(() => async () => []);
+    const select = createTurnSkillSelection(() => () => []);
     expect(await select("hello")).toBe(noTurnSkills);
     expect(withTurnSkills(base, noTurnSkills)).toBe(base);
   });
 
   test("trusted skills only: full ceiling, the message before the trigger, the names in the state", async () => {
-    const select = createTurnSkillSelection(() => async () => [chosen("briefing", "trusted")]);
+    const select = createTurnSkillSelection(() => () => [chosen("briefing", "trusted")]);
     const state = withTurnSkills(base, await select("brief me"));
     expect(state.ceiling).toBe("full");
     expect(state.skills).toEqual([{ name: "briefing", version: "2.0.0", trust: "trusted" }]);
@@ -45,7 +45,7 @@ describe("turn skills", () => {
   });
 
   test("one installed skill among trusted ones makes the whole turn read-only", async () => {
-    const select = createTurnSkillSelection(() => async () => [
+    const select = createTurnSkillSelection(() => () => [
       chosen("briefing", "trusted"),
       chosen("prices", "installed"),
     ]);

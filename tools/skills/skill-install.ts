@@ -6,8 +6,10 @@
  * installed skill) and holds it by call; a refusal goes back to the model and nobody is asked.
  * The prompt shows what the skill asks for (name, version, description, requires, credentials
  * and hosts, size, SHA-256 of SKILL.md and of the archive). The approved call installs exactly
- * the held archive, checked against the hash on the prompt, and never downloads again; without a
- * held archive (a restart, an expiry) it installs nothing. The host reloads its skills after.
+ * the held archive, checked against the hash on the prompt, and never downloads again. The host
+ * holds archives in the database, so an approval pressed after a restart still installs what the
+ * owner reviewed; without a held archive (expired, or already installed by an earlier press) it
+ * installs nothing. The host reloads its skills after.
  */
 import { describeError } from "../../src/errors.ts";
 import { defineTool } from "../../src/plugin/define-tool.ts";
@@ -17,7 +19,7 @@ import type { SkillInstaller } from "../../src/skills/registry/installer.ts";
 
 export interface SkillInstallToolOptions {
   readonly installer: SkillInstaller;
-  /** Archives awaiting the owner (default: a fresh in-memory set). */
+  /** Archives awaiting the owner (the host's are in the database; default: memory only). */
   readonly held?: HeldInstalls;
 }
 
@@ -45,9 +47,9 @@ export function createSkillInstallTool(options: SkillInstallToolOptions): Tool {
       return "always";
     },
     async precheck(params, context) {
-      if (held.find(params)) return null;
       try {
-        held.hold(params, await installer.prepare(params.slug, params.version, context.signal));
+        if (await held.recall(params)) return null;
+        await held.hold(params, await installer.prepare(params.slug, params.version, context.signal));
         return null;
       } catch (error) {
         if (context.signal.aborted) throw error;
@@ -60,14 +62,14 @@ export function createSkillInstallTool(options: SkillInstallToolOptions): Tool {
       return [`Install this skill from the registry?`, ...installer.review(prepared, 8)].join("\n");
     },
     async execute(params) {
-      const prepared = held.take(params);
-      if (!prepared)
-        return {
-          isError: true,
-          content:
-            "The archive the owner approved is no longer held (the assistant restarted or it expired); nothing was installed. Call skill_install again.",
-        };
       try {
+        const prepared = await held.take(params);
+        if (!prepared)
+          return {
+            isError: true,
+            content:
+              "The archive the owner approved is no longer held (it expired, or this approval was already used); nothing was installed. Call skill_install again.",
+          };
         const row = await installer.install(prepared, prepared.archiveSha256);
         return {
           content: JSON.stringify({

@@ -1,5 +1,6 @@
 import { integer, jsonb, pgTable, serial, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { freeText } from "./columns.ts";
+import { bytes } from "./wasm-tools.ts";
 
 /** One file of an installed skill as it was extracted from the registry archive. */
 export interface InstalledSkillFile {
@@ -31,3 +32,17 @@ export const installedSkills = pgTable(
   },
   (table) => [uniqueIndex("installed_skills_name").on(table.name)],
 );
+
+/**
+ * Registry archives a `skill_install` call is waiting on the owner for, keyed by the SHA-256 of
+ * the call's canonical parameters (src/skills/registry/held-installs.ts). Kept here, not only in
+ * memory, so an approval given after a restart installs exactly the archive the owner reviewed.
+ */
+export const heldSkillInstalls = pgTable("held_skill_installs", {
+  callKey: text("call_key").primaryKey(),
+  slug: freeText("slug").notNull(),
+  version: freeText("version"),
+  archive: bytes("archive").notNull(),
+  archiveSha256: text("archive_sha256").notNull(),
+  heldAt: timestamp("held_at", { withTimezone: true }).notNull().defaultNow(),
+});

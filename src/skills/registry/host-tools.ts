@@ -12,6 +12,7 @@ import {
 import type { Config } from "../../config.ts";
 import type { Database } from "../../db/client.ts";
 import type { Tool } from "../../plugin/tool.ts";
+import { createHeldInstalls } from "./held-installs.ts";
 import { createSkillRegistry, type SkillRegistrySetup } from "./setup.ts";
 
 export interface RegistryToolsOptions {
@@ -38,7 +39,10 @@ export function createRegistryTools(options: RegistryToolsOptions): Tool[] {
   });
   return [
     createSkillSearchTool(client),
-    createSkillInstallTool({ installer }),
+    createSkillInstallTool({
+      installer,
+      held: createHeldInstalls({ db: options.db, reopen: (row) => installer.reopen(row) }),
+    }),
     createSkillRemoveTool(installer),
   ];
 }

@@ -18,7 +18,7 @@ import {
   removeInstalledSkill,
 } from "../../db/installed-skills.ts";
 import { AppError } from "../../errors.ts";
-import { installedSkillsFolder } from "../load.ts";
+import { installedSkillsFolder } from "../folders.ts";
 import { type ParsedSkill, skillNamePattern } from "../parse.ts";
 import { type ArchiveLimits, readSkillArchive, type SkillArchiveFile, sha256Hex } from "./archive.ts";
 import type { RegistryClient } from "./client.ts";
@@ -90,6 +90,20 @@ export function createSkillInstaller(options: SkillInstallerOptions) {
       const downloaded = await options.registry.download(slug, version, signal);
       const prepared = check(downloaded.bytes, slug, version);
       await refuseName(prepared.skill);
+      return prepared;
+    },
+
+    /**
+     * A held archive's bytes checked again, as on download (after a restart the approval installs
+     * the stored bytes; they must still pass every check and hash to what the owner reviewed).
+     */
+    reopen(held: { archive: Uint8Array; slug: string; version?: string | null; archiveSha256: string }) {
+      const prepared = check(held.archive, held.slug, held.version ?? undefined);
+      if (prepared.archiveSha256 !== held.archiveSha256)
+        throw new AppError(
+          "invalid_input",
+          "the held archive does not match its hash; nothing was installed",
+        );
       return prepared;
     },
 

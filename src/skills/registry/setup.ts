@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Database } from "../../db/client.ts";
 import { createHttpPort, type HttpPortOptions } from "../../plugin/ports/http/http-port.ts";
 import { discoverSkills } from "../discover.ts";
-import { ownerSkillsFolder } from "../load.ts";
+import { ownerSkillsFolder } from "../folders.ts";
 import { createRegistryClient, type RegistryClient, type RegistryClientOptions } from "./client.ts";
 import { createSkillInstaller, type SkillInstaller } from "./installer.ts";
 
