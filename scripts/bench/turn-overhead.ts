@@ -1,7 +1,7 @@
 /**
  * Host overhead per turn: everything a turn costs except waiting for the LLM — the inbound
  * pipeline, persistence (message, turn, LLM call, reply), prompt assembly and delivery — against a
- * zero-latency in-process LLM, on embedded PGlite (or PostgreSQL with BENCH_DATABASE_URL, or
+ * zero-latency in-process LLM, on embedded PGlite in a data folder (or PostgreSQL with BENCH_DATABASE_URL, or
  * TEST_DATABASE_URL as `scripts/with-postgres.sh` sets it). Prints the database round trips of a
  * trivial turn (every statement sent, BEGIN and COMMIT included), p50/p99 for 1 conversation and
  * for 50 concurrent ones, and what a trivial "hi" turn sends to the LLM (bytes and estimated
@@ -13,10 +13,14 @@
  *   bash scripts/with-postgres.sh bun scripts/bench/turn-overhead.ts
  */
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { type DatabaseHandle, wrapPglite, wrapPostgres } from "../../src/db/client.ts";
 import { setOwnerIdentity } from "../../src/db/identities.ts";
 import { migrateDatabase } from "../../src/db/migrate.ts";
+import { pgliteStartParams } from "../../src/db/pglite.ts";
 import { createHost } from "../../src/host/host.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { Channel, ChannelHost } from "../../src/plugin/channel.ts";
@@ -51,14 +55,17 @@ const countStatement = () => {
 
 /** PGlite runs every statement (BEGIN and COMMIT too) through its exclusive-query lock: count there. */
 async function openCountedPglite(): Promise<DatabaseHandle> {
-  const client = await PGlite.create();
+  // A data folder on disk with the assistant's own start parameters, as `ironclaw run` opens it
+  // (an in-memory PGlite skips the file system and measured faster than what owners get).
+  const folder = mkdtempSync(join(tmpdir(), "ironclaw-turn-bench-"));
+  const client = await PGlite.create(folder, { startParams: await pgliteStartParams() });
   const exclusive = client as unknown as { _runExclusiveQuery: <T>(run: () => Promise<T>) => Promise<T> };
   const original = exclusive._runExclusiveQuery.bind(client);
   exclusive._runExclusiveQuery = (run) => {
     countStatement();
     return original(run);
   };
-  return wrapPglite(client, "memory://bench");
+  return wrapPglite(client, folder);
 }
 
 const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
