@@ -211,23 +211,32 @@ export function createJobService(options: JobServiceOptions) {
       }
     },
 
-    /** The finished job, or undefined if it is still running after `timeoutMs`. */
-    async waitFor(jobId: string, timeoutMs: number): Promise<Job | undefined> {
+    /**
+     * The finished job, or undefined if it is still running after `timeoutMs` or when `signal`
+     * aborts; either way this waiter is gone, so the job's end is posted to its chat instead.
+     */
+    async waitFor(jobId: string, timeoutMs: number, signal?: AbortSignal): Promise<Job | undefined> {
       const entry = tracked.get(jobId);
       if (!entry) {
         const job = await getJob(db, jobId);
         return job && job.status !== "running" && job.status !== "starting" ? job : undefined;
       }
+      if (signal?.aborted) return undefined;
       entry.waiters += 1;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timedOut = new Promise<"timeout">((resolve) => {
-        timer = setTimeout(() => {
+      // Giving up (timeout or abort) counts this waiter out, so the job's end goes to the chat;
+      // a job that ends first is this waiter's to report.
+      let giveUp = () => {};
+      const gaveUp = new Promise<"timeout">((resolve) => {
+        giveUp = () => {
           entry.waiters -= 1;
           resolve("timeout");
-        }, timeoutMs);
+        };
       });
-      const result = await Promise.race([entry.settled, timedOut]);
+      const timer = setTimeout(giveUp, timeoutMs);
+      signal?.addEventListener("abort", giveUp, { once: true });
+      const result = await Promise.race([entry.settled, gaveUp]);
       clearTimeout(timer);
+      signal?.removeEventListener("abort", giveUp);
       if (result === "timeout" || result === undefined) return undefined;
       await markJobReported(db, jobId).catch(() => false);
       return result;

@@ -48,8 +48,8 @@ export function createJobsPort(options: JobsPortOptions): JobsPort {
         throw error;
       }
     },
-    async waitFor(jobId, timeoutMs) {
-      const job = await service.waitFor(jobId, timeoutMs);
+    async waitFor(jobId, timeoutMs, signal) {
+      const job = await service.waitFor(jobId, timeoutMs, signal);
       return job ? viewOf(job) : undefined;
     },
     async get(jobId) {

@@ -20,6 +20,7 @@ setDefaultTimeout(90_000);
 describe.skipIf(noEngine)("job tools on a real engine", () => {
   let database: DatabaseHandle;
   let tools: Map<string, Tool>;
+  let harness: ReturnType<typeof createJobHarness>;
   const context = createTestToolContext({ conversationId: randomUUID(), turnId: randomUUID() });
   const call = async (name: string, params: Record<string, unknown>) => {
     const result = await tools.get(name)!.execute(params, context);
@@ -28,7 +29,7 @@ describe.skipIf(noEngine)("job tools on a real engine", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("pglite");
-    const harness = createJobHarness(database, { maxParallel: 2 });
+    harness = createJobHarness(database, { maxParallel: 2 });
     const port = createJobsPort({
       service: harness.service,
       docker: engineFixture!.engine.docker,
@@ -80,6 +81,35 @@ describe.skipIf(noEngine)("job tools on a real engine", () => {
     expect(cancelled.json.status).toBe("cancelled");
     const again = await call("job_cancel", { job_id: jobId });
     expect(again.json.note).toBe("the job had already ended");
+  });
+
+  test("a cancelled turn stops waiting at once; the job goes on and its end is posted to the chat", async () => {
+    const turn = new AbortController();
+    const conversationId = randomUUID();
+    // A port that would wait a minute: only the abort can end the wait before the job ends.
+    const patient = createJobsPort({
+      service: harness.service,
+      docker: engineFixture!.engine.docker,
+      defaultTimeoutMs: 120_000,
+      waitMs: 60_000,
+    });
+    const run = createJobTools(patient).find((tool) => tool.name === "job_run")!;
+    const running = run.execute(
+      { command: "sleep 3; echo done-later" },
+      { ...context, conversationId, signal: turn.signal },
+    );
+    for (let waited = 0; harness.service.running().length === 0 && waited < 60_000; waited += 50)
+      await Bun.sleep(50);
+    turn.abort();
+    const result = JSON.parse((await running).content) as Record<string, unknown>;
+    expect(result.status).toBe("running"); // answered before the job's end, not at it
+    expect(harness.service.running()).toContain(String(result.job_id));
+    for (let waited = 0; harness.delivered.length === 0 && waited < 60_000; waited += 100)
+      await Bun.sleep(100);
+    expect(harness.delivered).toHaveLength(1);
+    expect(harness.delivered[0]?.conversationId).toBe(conversationId);
+    expect(harness.delivered[0]?.text).toContain("done-later");
+    harness.delivered.length = 0;
   });
 
   test("unknown ids and a full cap are results for the model", async () => {

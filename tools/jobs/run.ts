@@ -62,7 +62,7 @@ export function createJobRunTool(jobs: JobsPort): Tool {
           conversationId: context.conversationId,
           turnId: context.turnId,
         });
-        const finished = await jobs.waitFor(started.id, jobs.waitMs);
+        const finished = await jobs.waitFor(started.id, jobs.waitMs, context.signal);
         if (finished) return { ...result(view(finished)), isError: finished.status !== "succeeded" };
         return result({
           ...view(started),

@@ -47,8 +47,11 @@ export class JobRefusedError extends Error {
 export interface JobsPort {
   /** Resolves once the container runs; rejects with JobRefusedError when it cannot. */
   start(request: JobStartRequest): Promise<JobView>;
-  /** The finished job, or undefined while it still runs after `timeoutMs`. */
-  waitFor(jobId: string, timeoutMs: number): Promise<JobView | undefined>;
+  /**
+   * The finished job, or undefined while it still runs after `timeoutMs` or once `signal` aborts
+   * (the turn was cancelled: the job goes on, and its result is posted to the chat when it ends).
+   */
+  waitFor(jobId: string, timeoutMs: number, signal?: AbortSignal): Promise<JobView | undefined>;
   get(jobId: string): Promise<JobView | undefined>;
   cancel(jobId: string): Promise<JobView | undefined>;
   /** Why a job could not start right now (no sandbox image), or null. */
