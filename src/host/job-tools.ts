@@ -103,26 +103,38 @@ export function createJobFeature(options: JobFeatureOptions): JobFeature {
   const jobLog = log.child({ component: "jobs" });
   let proxy: EgressProxy | undefined;
   const credentials = options.credentials;
-  const proxyReady = (async () =>
-    createEgressProxy({
-      socketRoot: join(config.home, "run", "egress"),
-      allowHosts: jobs.allowHosts,
-      log: jobLog.child({ part: "egress-proxy" }),
-      ...(credentials
-        ? {
-            inject: proxyInjection(options.db, credentials),
-            // The per-install CA: in IRONCLAW_HOME, outside the workspace jobs see.
-            interception: {
-              ca: await loadEgressCa(join(config.home, "egress-ca")),
-              interceptHost: (host: string) => hostHasMapping(options.db, host),
-            },
-          }
-        : {}),
-    }))().then((created) => {
-    proxy = created;
-    return created;
-  });
-  proxyReady.catch(() => {});
+  // Opened with the first job, not at start: its CA (X.509 code, ~200 modules) and sockets cost
+  // start-up time and memory an assistant that runs no job should not pay. A failure is retried
+  // by the next job.
+  let proxyReady: Promise<EgressProxy> | undefined;
+  const openProxy = (): Promise<EgressProxy> => {
+    proxyReady ??= (async () =>
+      createEgressProxy({
+        socketRoot: join(config.home, "run", "egress"),
+        allowHosts: jobs.allowHosts,
+        log: jobLog.child({ part: "egress-proxy" }),
+        ...(credentials
+          ? {
+              inject: proxyInjection(options.db, credentials),
+              // The per-install CA: in IRONCLAW_HOME, outside the workspace jobs see.
+              interception: {
+                ca: await loadEgressCa(join(config.home, "egress-ca")),
+                interceptHost: (host: string) => hostHasMapping(options.db, host),
+              },
+            }
+          : {}),
+      }))().then(
+      (created) => {
+        proxy = created;
+        return created;
+      },
+      (error: unknown) => {
+        proxyReady = undefined;
+        throw error;
+      },
+    );
+    return proxyReady;
+  };
   const service = createJobService({
     db: options.db,
     docker: engine.docker,
@@ -131,7 +143,7 @@ export function createJobFeature(options: JobFeatureOptions): JobFeature {
     limits: defaultJobLimits,
     maxParallel: jobs.maxParallel,
     configuredImage: jobs.configuredImage,
-    proxy: { open: async (jobId) => (await proxyReady).open(jobId) },
+    proxy: { open: async (jobId) => (await openProxy()).open(jobId) },
     chownMounts: engine.name.toLowerCase().includes("podman"),
     emit: options.emit,
     deliver: options.deliver,
