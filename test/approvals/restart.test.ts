@@ -5,7 +5,7 @@
  */
 import { afterAll, expect, test } from "bun:test";
 import { startOpenAiFake } from "../fakes/llm/openai-fake.ts";
-import { childEnv, runCli, startAssistant, temporaryHome } from "../support/cli.ts";
+import { childEnv, gatewayApi, runCli, startAssistant, temporaryHome } from "../support/cli.ts";
 import { sentMessages } from "../support/llm-requests.ts";
 
 const token = "test-gateway-token-0123456789";
@@ -37,14 +37,7 @@ function envFor(home: string, extra: Record<string, string> = {}) {
   });
 }
 
-async function api(base: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const api = (base: string, path: string, body?: unknown) => gatewayApi(base, token, path, body);
 
 const fetchCall = () => ({
   toolCalls: [

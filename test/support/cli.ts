@@ -115,3 +115,13 @@ export function startAssistant(
     },
   };
 }
+
+/** One call to a running assistant's HTTP API: GET without a body, POST with one (JSON). */
+export async function gatewayApi(base: string, token: string, path: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}

@@ -11,7 +11,7 @@ import { sha256Hex } from "../../../src/skills/registry/archive.ts";
 import { buildSkillZip } from "../../fakes/clawhub/archives.ts";
 import { startClawHubFake } from "../../fakes/clawhub/clawhub-fake.ts";
 import { startOpenAiFake } from "../../fakes/llm/openai-fake.ts";
-import { childEnv, startAssistant, temporaryHome } from "../../support/cli.ts";
+import { childEnv, gatewayApi, startAssistant, temporaryHome } from "../../support/cli.ts";
 
 const token = "test-gateway-token-0123456789";
 const llm = startOpenAiFake();
@@ -39,14 +39,7 @@ const env = (home: string) =>
     HTTP_ALLOW_HOSTS: "127.0.0.1",
   });
 
-async function api(base: string, path: string, body?: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const api = (base: string, path: string, body?: unknown) => gatewayApi(base, token, path, body);
 
 const downloads = () => registry.requests.filter((request) => request.path === "/api/v1/download").length;
 
