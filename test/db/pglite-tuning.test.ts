@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
+import { checkSchema } from "../../src/db/migrate.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 
 const home = mkdtempSync(join(tmpdir(), "ironclaw-tuning-"));
@@ -25,6 +26,20 @@ test("an opened data folder runs with the small buffers and keeps PGlite's defau
     // PGlite's own defaults are kept, not replaced.
     expect(await setting("search_path")).toBe("public");
     expect(await setting("max_worker_processes")).toBe("0");
+  } finally {
+    await handle.close();
+  }
+}, 120_000);
+
+test("a new data folder is created and migrated in the child: the assistant opens it current", async () => {
+  const handle = await openPglite(join(home, "fresh"));
+  try {
+    // openPglite alone (no migrateDatabase here) already finds every table: the child made them.
+    expect(await checkSchema(handle)).toBe("current");
+    const tables = await handle.query<{ name: string }>(
+      sql`select tablename as name from pg_tables where schemaname = 'public'`,
+    );
+    expect(tables.map((row) => row.name)).toContain("held_skill_installs");
   } finally {
     await handle.close();
   }
