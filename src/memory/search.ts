@@ -7,7 +7,8 @@
  */
 import type { Database } from "../db/client.ts";
 import {
-  type ChunkHit,
+  type ChunkCandidate,
+  readChunkPassages,
   type SearchFilters,
   searchChunkText,
   searchChunkVectors,
@@ -78,7 +79,7 @@ export async function searchMemory(
     until: request.until,
   };
   const { embedder, embedQuery } = dependencies;
-  const text = (): Promise<ChunkHit[]> =>
+  const text = (): Promise<ChunkCandidate[]> =>
     searchChunkText(dependencies.db, request.query, candidatesPerList, filters);
   // Both searches start at once: the query's embedding (a network call) overlaps the text search.
   const [textHits, vectorHits] = await Promise.all([
@@ -106,7 +107,7 @@ export async function searchMemory(
       "vector search is not available (no embeddings configured or no pgvector); searched text only",
     );
   }
-  const lists: ChunkHit[][] = [];
+  const lists: ChunkCandidate[][] = [];
   let textIndex = textHits ? lists.push(textHits) - 1 : undefined;
   const vectorIndex = vectorHits ? lists.push(vectorHits) - 1 : undefined;
   if (lists.length === 0) textIndex = lists.push(await text()) - 1;
@@ -116,16 +117,27 @@ export async function searchMemory(
       : vectorIndex !== undefined
         ? "vector"
         : "text";
-  const fused = fuseRankings(lists.map((list) => list.map((hit) => ({ ...hit, id: hit.chunkId }))));
-  const hits = fused.slice(0, limit).map((entry) => ({
-    path: entry.item.path,
-    position: entry.item.position,
-    snippet: snippetOf(entry.item.content, request.query),
-    score: Number(entry.score.toFixed(4)),
-    ...(textIndex !== undefined && entry.ranks[textIndex] ? { textRank: entry.ranks[textIndex] } : {}),
-    ...(vectorIndex !== undefined && entry.ranks[vectorIndex]
-      ? { vectorRank: entry.ranks[vectorIndex] }
-      : {}),
-  }));
+  const fused = fuseRankings(lists.map((list) => list.map((hit) => ({ id: hit.chunkId })))).slice(0, limit);
+  // Text only for the hits shown: 10 passages, not the 100 candidates both lists ranked.
+  const passages = await readChunkPassages(
+    dependencies.db,
+    fused.map((entry) => entry.item.id),
+  );
+  const hits = fused.flatMap((entry) => {
+    const passage = passages.get(entry.item.id);
+    if (!passage) return [];
+    const textRank = textIndex !== undefined ? entry.ranks[textIndex] : undefined;
+    const vectorRank = vectorIndex !== undefined ? entry.ranks[vectorIndex] : undefined;
+    return [
+      {
+        path: passage.path,
+        position: passage.position,
+        snippet: snippetOf(passage.content, request.query),
+        score: Number(entry.score.toFixed(4)),
+        ...(textRank ? { textRank } : {}),
+        ...(vectorRank ? { vectorRank } : {}),
+      },
+    ];
+  });
   return { hits, mode, warnings };
 }

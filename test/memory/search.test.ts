@@ -71,6 +71,24 @@ forEachMemoryBackend("memory search", ({ memory: openMemory, database }) => {
     await expect(memory.search({ query: "x", pathPrefix: "../" })).rejects.toThrow(/not allowed/);
   });
 
+  test("plain words: chunks with all of them first, then chunks with any, each once, filters kept", async () => {
+    const memory = await openMemory();
+    await memory.write("notes/both.md", "Dentist appointment moved to Friday.");
+    await memory.write("notes/dentist.md", "The dentist is Dr. Okafor.");
+    await memory.write("daily/appointment.md", "Appointment with the bank at noon.");
+    await memory.write("notes/other.md", "Nothing relevant here.");
+    const result = await memory.search({ query: "dentist appointment" });
+    expect(result.hits[0]).toMatchObject({ path: "notes/both.md", textRank: 1 });
+    expect(result.hits.map((hit) => hit.path).sort()).toEqual([
+      "daily/appointment.md",
+      "notes/both.md",
+      "notes/dentist.md",
+    ]);
+    expect(result.hits.map((hit) => hit.textRank)).toEqual([1, 2, 3]);
+    const notes = await memory.search({ query: "dentist appointment", pathPrefix: "notes/" });
+    expect(notes.hits.map((hit) => hit.path)).toEqual(["notes/both.md", "notes/dentist.md"]);
+  });
+
   test("hybrid search fuses text and vectors where pgvector exists; text search works where it does not", async () => {
     const { embedder, fake } = fakeEmbedder();
     const memory = await openMemory({ embedder });

@@ -63,6 +63,7 @@ export const memoryChunks = pgTable(
   (table) => [
     uniqueIndex("memory_chunks_document_position").on(table.documentId, table.position),
     index("memory_chunks_content_hash").on(table.contentHash),
-    index("memory_chunks_search").using("gin", table.search),
+    // No pending list: PGlite runs no autovacuum to flush one, so every search would scan it.
+    index("memory_chunks_search").using("gin", table.search).with({ fastupdate: false }),
   ],
 );
