@@ -3,9 +3,10 @@
  * and the installed ones from IRONCLAW_HOME, installed ones checked against their pins in the
  * database), logs one summary line, and reloads when an install or removal is announced on the
  * change feed (the CLI or the skill tools) or `reload()` is called. It also builds the skill
- * tools. The load runs in the background from creation — start-up does not wait for it (the
- * loader and the YAML parser are imported then too); the first turn that selects skills does. A
- * failed load leaves the host running with the skills it had (none at first), logged.
+ * tools. The first load starts once the assistant is ready (`load()`, app.ts), or earlier when
+ * something needs the skills (a turn, skill_list): start-up neither waits for it nor spends its
+ * CPU on it (the loader, the YAML parser and the pattern engine are imported then too). A failed
+ * load leaves the host running with the skills it had (none at first), logged.
  */
 import { fileURLToPath } from "node:url";
 import { createSkillListTool } from "../../tools/skills/skill-list.ts";
@@ -63,26 +64,31 @@ export function createSkillsFeature(options: SkillsSetupOptions) {
     log.info(summarize(next));
   }
 
+  let begun = false;
   /** Loads again; concurrent reloads run one after another, and the last one wins. */
   function reload(): Promise<void> {
+    begun = true;
     latest = latest.then(load).catch((error: unknown) => log.error("skills could not be loaded", { error }));
     return latest;
   }
+  /** The skills as they will be once the first load (started now if it has not yet) is done. */
+  const loadedOnce = (): Promise<void> => (begun ? latest : reload());
 
   const selectTurnSkills = createTurnSkillSelection(() => selector);
   const current = async (): Promise<LoadedSkills> => {
-    await latest;
+    await loadedOnce();
     return loaded;
   };
-  reload();
   return {
     reload,
-    /** Resolves when the load in progress (if any) is done. */
+    /** Starts the first load if nothing has yet (the assistant calls it once ready). */
+    load: loadedOnce,
+    /** Resolves when the load in progress (if any) is done; starts none. */
     ready: (): Promise<void> => latest,
     /** The skills as loaded now, after any load in progress. */
     loaded: current,
     selectSkills: (async (text) => {
-      await latest;
+      await loadedOnce();
       return selectTurnSkills(text);
     }) satisfies SelectTurnSkills,
     /** skill_list here; skill_search, skill_install, skill_remove from the registry half. */

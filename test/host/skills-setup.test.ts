@@ -46,7 +46,7 @@ test("the summary line counts each source and names every skipped skill with its
 });
 
 forEachBackend("skills in the host", ({ database }) => {
-  test("loads at start, logs the summary, lists skills with skill_list, reloads on an install", async () => {
+  test("loads when asked (the assistant asks once ready), logs the summary, lists skills with skill_list, reloads on an install", async () => {
     const handle = await database();
     const bundledDir = temporaryFolder();
     const home = temporaryFolder();
@@ -66,6 +66,8 @@ forEachBackend("skills in the host", ({ database }) => {
     });
     skills.attach(changes);
     await skills.ready();
+    expect(lines).toEqual([]); // nothing loaded before it is needed or the assistant is ready
+    await skills.load();
     expect(lines.map((line) => JSON.parse(line).msg)).toContain(
       "skills: 1 bundled, 1 trusted, 0 installed; 1 skipped (needs-gh: gh not on PATH)",
     );
