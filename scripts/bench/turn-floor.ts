@@ -37,9 +37,10 @@ const run = (text: string, values: unknown[] = []) => {
 };
 console.log(`backend: ${handle.backend}`);
 
+const channelName = `floor-${crypto.randomUUID().slice(0, 8)}`; // a database shared with other benches
 const inbound = `with touched as (update conversations set last_message_at = now() where id = $1)
   insert into messages (conversation_id, direction, channel, chat_id, platform_message_id, role, content)
-  values ($2, 'inbound', 'bench', $3, $4, 'user', 'hi') on conflict do nothing returning *`;
+  values ($2, 'inbound', '${channelName}', $3, $4, 'user', 'hi') on conflict do nothing returning *`;
 const startTurn = `with started as (insert into turns (id, conversation_id, trigger_message_id) values ($1, $2, $3)),
   marked as (update messages set turn_id = $4, handled_at = now() where id = $5)
   select * from messages where conversation_id = $6 and refusal is null
@@ -50,7 +51,7 @@ const llmCall = `with recorded as (insert into llm_calls (turn_id, provider, mod
   update turns set iterations = iterations + 1, input_tokens = input_tokens + 1, output_tokens = output_tokens + 1 where id = $2`;
 const finish = `with touched as (update conversations set last_message_at = now() where id = $1),
   outbound as (insert into messages (conversation_id, direction, channel, chat_id, platform_message_id, role, content, turn_id)
-  values ($2, 'outbound', 'bench', $3, $4, 'assistant', 'Hello!', $5) on conflict do nothing)
+  values ($2, 'outbound', '${channelName}', $3, $4, 'assistant', 'Hello!', $5) on conflict do nothing)
   update turns set status = 'completed', finished_at = now() where id = $6 and status = 'running' returning id`;
 
 const conversations = new Map<string, string>();
@@ -58,7 +59,7 @@ async function conversation(chat: string): Promise<string> {
   let id = conversations.get(chat);
   if (!id) {
     [{ id } = { id: "" }] = await run(
-      "insert into conversations (channel, chat_id) values ('bench', $1) returning id",
+      `insert into conversations (channel, chat_id) values ('${channelName}', $1) returning id`,
       [chat],
     );
     conversations.set(chat, id);
