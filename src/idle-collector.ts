@@ -6,7 +6,8 @@
  *
  * So, once a second, the collector looks at the heap: when it grew by `thresholdBytes` since the
  * last full collection and the burst has ended (less than `quietBytes` allocated since the
- * previous look), it runs one full, synchronous collection. It never collects in the middle of
+ * previous look), it runs one full, synchronous collection and asks the engine to shrink
+ * (`collectAndShrink`). It never collects in the middle of
  * steady work (that is the engine's own business), and the timer does not keep the process alive.
  */
 
@@ -19,7 +20,7 @@ export interface IdleCollectorOptions {
   intervalMs?: number;
   /** Bytes of live-and-garbage heap now; process.memoryUsage().heapUsed by default. */
   measure?: () => number;
-  /** One full collection; Bun.gc(true) by default. */
+  /** One full collection; `collectAndShrink` by default. */
   collect?: () => void;
 }
 
@@ -29,11 +30,23 @@ export interface IdleCollector {
   stop(): void;
 }
 
+/**
+ * A full collection, then `Bun.shrink()`: JavaScriptCore, at its next idle moment, also gives back
+ * the memory a collection alone keeps (freed heap blocks, unused compiled code). Measured with
+ * scripts/bench/memory.ts on PostgreSQL: ~104 → ~95 MB RSS 2.5 s after 100 turns. The cost is
+ * recompiling hot code on the next burst, which is why this runs only once a burst is over.
+ * `shrink` is marked deprecated in Bun's types; without it, the collection alone still runs.
+ */
+export function collectAndShrink(): void {
+  Bun.gc(true);
+  if (typeof Bun.shrink === "function") Bun.shrink();
+}
+
 export function createIdleCollector(options: IdleCollectorOptions = {}): IdleCollector {
   const thresholdBytes = options.thresholdBytes ?? 4 * 1024 * 1024;
   const quietBytes = options.quietBytes ?? 512 * 1024;
   const measure = options.measure ?? (() => process.memoryUsage().heapUsed);
-  const collect = options.collect ?? (() => Bun.gc(true));
+  const collect = options.collect ?? collectAndShrink;
   let afterCollection = measure();
   let previous = afterCollection;
 
