@@ -7,8 +7,8 @@
  * So, once a second, the collector looks at the heap: when it grew by `thresholdBytes` since the
  * last full collection and the burst has ended (less than `quietBytes` allocated since the
  * previous look), it runs one full, synchronous collection and asks the engine to shrink
- * (`collectAndShrink`). It never collects in the middle of
- * steady work (that is the engine's own business), and the timer does not keep the process alive.
+ * (`collectAndShrink`). It never collects in the middle of steady work (that is the engine's own
+ * business), and the timer does not keep the process alive.
  */
 
 export interface IdleCollectorOptions {
